@@ -1,0 +1,61 @@
+"""Who may do what: the member-only gate used by every write view."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest
+from django.shortcuts import render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+
+def is_verified(user) -> bool:
+    return (
+        user.is_authenticated
+        and EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
+    )
+
+
+def return_path(request: HttpRequest) -> str:
+    """Where to come back to after logging in: the page the action was taken on."""
+    candidates = [
+        request.POST.get("next"),
+        request.GET.get("next"),
+        request.headers.get("HX-Current-URL"),
+        request.headers.get("Referer"),
+    ]
+    for candidate in candidates:
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(candidate)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.path if request.method == "GET" else "/"
+
+
+def verified_member_required(view):
+    """Members with a verified email only. Visitors are sent to log in and brought back."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            login_url = resolve_url(settings.LOGIN_URL)
+            if getattr(request, "htmx", False):
+                response = redirect_to_login(return_path(request), login_url)
+                return HttpResponseClientRedirect(response.url)
+            return redirect_to_login(return_path(request), login_url)
+        if not is_verified(request.user):
+            return render(
+                request,
+                "accounts/verify_first.html",
+                {"next": return_path(request)},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,57 @@
+"""Demo members and the demo editor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+
+EDITOR_USERNAME = "editor"
+EDITOR_PASSWORD = "crossover-editor"
+MEMBER_PASSWORD = "crossover-demo"
+
+DEMO_MEMBERS = [
+    ("blinkforever", "Blink Forever", "BLACKPINK in your area since 2016. APT. on repeat."),
+    ("army_jay", "Jay", "ARMY. Will defend Best of Me with my life."),
+    ("carat_mingyu", "Mingyu's left ear", "SEVENTEEN right here. 5, 4, 3 supremacy."),
+    ("stay4life", "Stay", "Stray Kids stan. Lose My Breath changed everything."),
+    ("popfan_lena", "Lena", "Berlin. I came for Bruno Mars, stayed for Rosé."),
+    ("hallyu_hana", "Hana", "Seoul ↔ São Paulo. Crossovers are my whole personality."),
+    ("wondergirls_og", "OG Wonderful", "I remember Like Money. Respect your elders."),
+    ("edm_marco", "Marco", "Here for the Steve Aoki remixes."),
+    ("zayn_and_jisoo", "Eyes Closed Club", "Jisoo solo era is the best era."),
+    ("lightstick_lu", "Lu", "Collecting lightsticks and hot takes."),
+    ("kpop_dad_tom", "Tom", "My daughter got me into this. Now I rank collabs."),
+    ("chartwatcher", "Chart Watcher", "Billboard numbers, all day."),
+]
+
+
+def ensure_member(username: str, *, password: str, display_name: str = "", bio: str = "") -> User:
+    email = f"{username}@example.com"
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username, email=email, password=password, display_name=display_name, bio=bio
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def load(*, log: Callable[[str], None]) -> None:
+    for username, display_name, bio in DEMO_MEMBERS:
+        ensure_member(username, password=MEMBER_PASSWORD, display_name=display_name, bio=bio)
+    editor = ensure_member(EDITOR_USERNAME, password=EDITOR_PASSWORD, display_name="Crossover Desk")
+    if not editor.is_staff:
+        editor.is_staff = True
+        editor.save(update_fields=["is_staff"])
+    editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    log(
+        f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at http://127.0.0.1:8000/admin/\n"
+        f"Demo members ({', '.join(u for u, _, _ in DEMO_MEMBERS[:3])}, …) use the password "
+        f"{MEMBER_PASSWORD}"
+    )

@@ -1,0 +1,57 @@
+"""Member-facing forms: profile edit and account deletion."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from core import images
+
+AVATAR_RENDITION = images.Rendition(256, 256, crop=True)
+
+
+class ProfileForm(forms.ModelForm):
+    avatar = forms.FileField(
+        required=False,
+        label="New avatar",
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+    remove_avatar = forms.BooleanField(required=False, label="Remove my avatar")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "hide_votes", "email_notifications"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
+        help_texts = {"display_name": "Shown beside your comments. Your username stays the same."}
+
+    def clean_avatar(self):
+        upload = self.cleaned_data.get("avatar")
+        if not upload:
+            return None
+        image = images.clean_image(upload)
+        return images.render(image, AVATAR_RENDITION)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand my profile, votes and likes are removed for good, "
+        'and my comments stay as "[deleted]".'
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right.", code="wrong_password")
+        return password

@@ -1,0 +1,82 @@
+"""Profile pages, profile edit, data export and account deletion."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import extensions, services
+from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.models import User
+
+
+@require_GET
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(User.objects.filter(is_active=True), username__iexact=username)
+    if member.username != username:
+        return redirect(member, permanent=True)
+    sections = [
+        section
+        for provider in extensions.profile_sections
+        if (section := provider(member, request.user)) is not None
+    ]
+    sections.sort(key=lambda s: s.order)
+    return render(request, "accounts/profile.html", {"member": member, "sections": sections})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    if request.method == "POST":
+        if form.is_valid():
+            services.profile_update(
+                user=user,
+                display_name=form.cleaned_data["display_name"],
+                bio=form.cleaned_data["bio"],
+                hide_votes=form.cleaned_data["hide_votes"],
+                email_notifications=form.cleaned_data["email_notifications"],
+                avatar=form.cleaned_data["avatar"],
+                remove_avatar=form.cleaned_data["remove_avatar"],
+            )
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile_edit")
+        # A refused form must not leave half-applied changes on the request's user.
+        user.refresh_from_db()
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    data = services.user_export(user=request.user)
+    filename = f"crossover-{request.user.username}-{timezone.now():%Y%m%d}.json"
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.user_delete(user=user)
+        messages.success(request, "Your account has been deleted. Thank you for being here.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,0 +1,59 @@
+"""Site-level pages that belong to no single app: home, health check, robots.txt."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the cache both answer, 503 naming what does not."""
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        logger.warning("healthz: database check failed: %s", exc)
+        problems.append("database unreachable")
+    try:
+        key, value = f"healthz:{uuid.uuid4().hex}", "ok"
+        cache.set(key, value, 10)
+        if cache.get(key) != value:
+            problems.append("cache not answering")
+        cache.delete(key)
+    except Exception as exc:
+        logger.warning("healthz: cache check failed: %s", exc)
+        problems.append("cache unreachable")
+    if problems:
+        return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /notifications/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,44 @@
+"""Safe Markdown: CommonMark with raw HTML off, no images, output sanitised by nh3."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "a", "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _parser(*, headings: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    md.disable("image")
+    if not headings:
+        md.disable("heading").disable("lheading")
+    return md
+
+
+_EDITORIAL = _parser(headings=True)
+_COMMENT = _parser(headings=False)
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str, *, headings: bool = True) -> str:
+    """Render Markdown source to sanitised HTML, safe to mark_safe()."""
+    parser = _EDITORIAL if headings else _COMMENT
+    return sanitise(parser.render(text or ""))

@@ -1,0 +1,48 @@
+"""Fixtures shared by the whole suite: members, editors, clean cache and media."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from tests.factories import MemberFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    """A signed-up member whose email is not verified yet."""
+    return UserFactory()
+
+
+@pytest.fixture
+def member(db):
+    """A member with a verified email: may vote and comment."""
+    return MemberFactory()
+
+
+@pytest.fixture
+def editor(db):
+    """A staff member in the Editors group (not a superuser)."""
+    editor = MemberFactory(username="desk", is_staff=True)
+    editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    return editor
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
