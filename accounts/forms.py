@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -55,3 +56,11 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError("That password is not right.", code="wrong_password")
         return password
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form, with a label that says what the one field takes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"

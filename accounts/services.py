@@ -16,8 +16,7 @@ logger = logging.getLogger(__name__)
 AVATAR_SIZE = 256
 
 
-def _delete_file_later(field_file) -> None:
-    name, storage = field_file.name, field_file.storage
+def _delete_file_later(storage, name: str) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -33,7 +32,7 @@ def profile_update(
     remove_avatar: bool = False,
 ) -> User:
     """Save profile fields; store a new (already re-encoded) avatar or remove the old one."""
-    old_avatar = user.avatar if user.avatar else None
+    storage, old_name = user.avatar.storage, user.avatar.name
     user.display_name = display_name
     user.bio = bio
     user.hide_votes = hide_votes
@@ -47,8 +46,8 @@ def profile_update(
             elif remove_avatar:
                 user.avatar = None
             user.save()
-            if old_avatar is not None and (avatar is not None or remove_avatar):
-                _delete_file_later(old_avatar)
+            if old_name and (avatar is not None or remove_avatar):
+                _delete_file_later(storage, old_name)
     except Exception:
         # Never leave an orphaned upload behind a failed save.
         if new_name:
@@ -83,11 +82,10 @@ def user_export(*, user: User) -> dict[str, Any]:
 
 def user_delete(*, user: User) -> None:
     """Delete a member and their personal data; other apps tidy what they own first."""
-    avatar = user.avatar if user.avatar else None
+    storage, avatar_name = user.avatar.storage, user.avatar.name
     with transaction.atomic():
         for handler in extensions.deletion_handlers:
             handler(user)
-        if avatar is not None:
-            _delete_file_later(avatar)
+        _delete_file_later(storage, avatar_name)
         user.delete()
     logger.info("member account deleted")
