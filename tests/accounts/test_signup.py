@@ -152,3 +152,14 @@ def test_password_reset_sends_mail(client, member):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_member_can_manage_emails_and_set_up_totp(member_client):
+    response = member_client.get(reverse("account_email"))
+    assert response.status_code == 200
+    assert b"settings-nav" in response.content
+    response = member_client.get(reverse("mfa_activate_totp"))
+    assert response.status_code in {200, 302}
+    if response.status_code == 302:  # allauth asks for the password again first
+        assert "reauthenticate" in response["Location"]
+    assert member_client.get(reverse("mfa_index")).status_code == 200
