@@ -16,10 +16,21 @@ class CommentForm(forms.Form):
         error_messages={"required": "Write something first."},
     )
 
-    def __init__(self, *args, prefix_id: str = "new", label: str = "Comment", **kwargs):
+    def __init__(
+        self,
+        *args,
+        prefix_id: str = "new",
+        label: str = "Comment",
+        autofocus: bool = False,
+        **kwargs,
+    ):
         kwargs.setdefault("auto_id", f"comment-{prefix_id}-%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["body"].label = label
+        if autofocus:
+            # site.js focuses it once htmx has put the form in place.
+            self.fields["body"].widget.attrs["data-autofocus"] = ""
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
@@ -42,6 +53,7 @@ class FlagForm(forms.Form):
 
     def __init__(self, *args, comment_id: int = 0, **kwargs):
         kwargs.setdefault("auto_id", f"flag-{comment_id}-%s")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 

@@ -102,6 +102,7 @@ def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) ->
         request.POST,
         prefix_id=f"reply-{parent.pk}" if parent else "new",
         label="Reply" if parent else "Comment",
+        autofocus=True,
     )
     context = {
         "discussion": discussion_shell(request, thread),
@@ -162,7 +163,7 @@ def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     context = {
         "discussion": discussion,
         "comment": _decorated(request, parent),
-        "form": CommentForm(prefix_id=f"reply-{parent.pk}", label="Reply"),
+        "form": CommentForm(prefix_id=f"reply-{parent.pk}", label="Reply", autofocus=True),
         "action": "reply",
         "refusal": services.posting_refusal(thread=parent.thread, user=request.user),
     }
@@ -181,6 +182,7 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         initial={"body": comment.body},
         prefix_id=f"edit-{comment.pk}",
         label="Edit comment",
+        autofocus=True,
     )
     context = {
         "discussion": discussion_shell(request, comment.thread),
