@@ -322,7 +322,7 @@ def comment_hide(*, comment: Comment, editor, reason: str) -> ModerationAction:
     """An editor removes a comment from public view, with a reason that is published."""
     with transaction.atomic():
         comment = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .select_related("author", "thread")
             .get(pk=comment.pk)
         )
@@ -348,7 +348,7 @@ def comment_restore(*, comment: Comment, editor, reason: str) -> ModerationActio
     """An editor puts a held or removed comment back; its open flags are resolved."""
     with transaction.atomic():
         comment = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .select_related("author", "thread")
             .get(pk=comment.pk)
         )
