@@ -502,3 +502,23 @@ def test_anonymous_user_never_sees_held_comments(standalone_thread, make_member,
     for _ in range(3):
         services.comment_flag(comment=comment, user=make_member(), reason="spam")
     assert "Held text" not in Client().get(thread_url(standalone_thread)).content.decode()
+
+
+def test_admin_pages_render_for_editors(standalone_thread, member, editor, admin_client, post):
+    comment = post(standalone_thread, member)
+    services.comment_hide(comment=comment, editor=editor, reason="Spam")
+    services.member_mute(
+        member=member, editor=editor, until=timezone.now() + timedelta(days=1), reason="Spam"
+    )
+    for name in ("comment", "thread", "mute", "moderationaction"):
+        response = admin_client.get(reverse(f"admin:comments_{name}_changelist"))
+        assert response.status_code == 200, name
+    assert admin_client.get(reverse("admin:comments_mute_add")).status_code == 200
+    change = admin_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert change.status_code == 200
+
+
+def test_profile_shows_latest_comments(client, standalone_thread, member, post):
+    post(standalone_thread, member, "On my profile")
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert "Latest comments" in page and "On my profile" in page
