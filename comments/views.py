@@ -35,7 +35,7 @@ def _comment_for(request: HttpRequest, comment_id: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("author", "thread"), pk=comment_id)
 
 
-def _decorated(request: HttpRequest, comment: Comment, *, children: bool = False) -> Comment:
+def _decorated(request: HttpRequest, comment: Comment) -> Comment:
     liked = set()
     if request.user.is_authenticated:
         liked = set(
@@ -43,7 +43,6 @@ def _decorated(request: HttpRequest, comment: Comment, *, children: bool = False
                 "comment_id", flat=True
             )
         )
-    comment.children = [True] if children else []
     decorate([comment], viewer=request.user, liked_ids=liked)
     return comment
 
@@ -218,7 +217,7 @@ def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment.thread.refresh_from_db(fields=["comment_count"])
     context = {
         "discussion": discussion_shell(request, comment.thread),
-        "comment": _decorated(request, comment, children=has_replies),
+        "comment": _decorated(request, comment),
     }
     response = render(request, f"{TEMPLATE}#comment-deleted", context)
     if not has_replies:

@@ -306,3 +306,15 @@ def test_export_holds_comments_likes_and_flags(thread, member, other, post):
     assert data["comments"][0]["discussion"] == "/comments-test-owner/"
     assert [like["comment"] for like in data["comment_likes"]] == [theirs.pk]
     assert [flag["reason"] for flag in data["comment_flags"]] == ["off_topic"]
+
+
+def test_demo_conversation_is_idempotent(thread):
+    from accounts.demo import MEMBER_PASSWORD, ensure_member
+    from comments.demo import CONVERSATION, add_demo_comments
+
+    for username in {author for author, _, _ in CONVERSATION}:
+        ensure_member(username, password=MEMBER_PASSWORD)
+    add_demo_comments(thread)
+    add_demo_comments(thread)
+    assert Comment.objects.filter(thread=thread).count() == len(CONVERSATION)
+    assert Notification.objects.exists()
