@@ -2,16 +2,345 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+
+BODY_MAX_LENGTH = 5_000
+MAX_DEPTH = 3  # top-level comments are depth 1; replies to depth 3 attach at depth 3
+EDIT_WINDOW = timedelta(minutes=15)
+FLAGS_TO_HOLD = 3
 
 
 class Thread(models.Model):
-    """One discussion. Owners hold a one-to-one link to it; comments point at it."""
+    """One discussion. Owners hold a one-to-one link to it; comments point at it.
+
+    `page_url` and `title` are set by the owner (collab, article) when it creates the
+    thread, so the comments app can link back to the owner's page without importing it.
+    """
 
     is_locked = models.BooleanField("locked", default=False)
     comment_count = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    page_url = models.CharField(
+        max_length=300, blank=True, help_text="Path of the owner's page that shows this thread."
+    )
+    title = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
-        return f"Thread {self.pk}"
+        return self.title or f"Thread {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return self.page_url or reverse("comments:thread", kwargs={"thread_id": self.pk})
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self) -> CommentQuerySet:
+        return self.filter(state=Comment.State.VISIBLE)
+
+    def for_display(self) -> CommentQuerySet:
+        return self.select_related("author")
+
+    def top_level(self) -> CommentQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def shown_to(self, viewer) -> CommentQuerySet:
+        """What a thread shows: visible comments, placeholders that hold replies up, and the
+        viewer's own held comments (marked "held for review")."""
+        condition = Q(state=Comment.State.VISIBLE) | Q(has_replies=True)
+        if viewer is not None and viewer.is_authenticated:
+            condition |= Q(state=Comment.State.HELD, author_id=viewer.pk)
+        return self.annotate(
+            has_replies=Exists(Comment.objects.filter(parent_id=OuterRef("pk")))
+        ).filter(condition)
+
+    def sorted_by(self, sort: str) -> CommentQuerySet:
+        return self.order_by(*Comment.SORTS.get(sort, Comment.SORTS[Comment.DEFAULT_SORT]))
+
+    def for_thread(self, thread: Thread, *, sort: str = "new", viewer=None) -> CommentQuerySet:
+        """The top-level comments of a thread as the viewer sees them, in display order."""
+        return self.filter(thread=thread).top_level().shown_to(viewer).sorted_by(sort).for_display()
+
+    def descendants_of(self, root_ids) -> CommentQuerySet:
+        """Every reply under the given top-level comments, in one query."""
+        return self.filter(root_id__in=root_ids).order_by("created_at", "pk").for_display()
+
+    def latest_for_home(self, n: int = 5) -> list[Comment]:
+        return list(self.select_related("author", "thread").order_by("-created_at", "-pk")[:n])
+
+    def by_author(self, user) -> CommentQuerySet:
+        return self.filter(author=user)
+
+    def for_moderation(self) -> CommentQuerySet:
+        """Held comments first, then the most flagged, then the newest."""
+        return self.annotate(
+            open_flag_count=Count("flags", filter=Q(flags__status=Flag.Status.OPEN)),
+            needs_review=models.Case(
+                models.When(state=Comment.State.HELD, then=0),
+                models.When(open_flag_count__gt=0, then=1),
+                default=2,
+                output_field=models.IntegerField(),
+            ),
+        ).order_by("needs_review", "-open_flag_count", "-created_at")
+
+
+class Comment(models.Model):
+    class State(models.TextChoices):
+        VISIBLE = "visible", "visible"
+        DELETED = "deleted", "deleted by author"
+        REMOVED = "removed", "removed by a moderator"
+        HELD = "held", "held for review"
+
+    SORTS = {
+        "new": ("-created_at", "-pk"),
+        "old": ("created_at", "pk"),
+        "top": ("-like_count", "-created_at", "-pk"),
+    }
+    SORT_LABELS = {"new": "Newest", "old": "Oldest", "top": "Top"}
+    DEFAULT_SORT = "new"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    # The top-level comment this one hangs under (null for top-level comments):
+    # a whole subtree is fetched in one query with root_id IN (...).
+    root = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=1)
+    body = models.TextField(max_length=BODY_MAX_LENGTH, blank=True)
+    body_html = models.TextField(blank=True, help_text="Sanitised HTML rendered from the body.")
+    state = models.CharField(max_length=10, choices=State, default=State.VISIBLE)
+    moderation_reason = models.CharField(max_length=300, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["thread", "parent", "-created_at"], name="comment_thread_top"),
+            models.Index(fields=["author", "created_at"], name="comment_author_recent"),
+            models.Index(fields=["state", "-created_at"], name="comment_state_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(depth__gte=1, depth__lte=MAX_DEPTH), name="comment_depth_range"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), BODY_MAX_LENGTH),
+                name="comment_body_max_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("comments:permalink", kwargs={"comment_id": self.pk})
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == self.State.VISIBLE
+
+    def can_edit(self, user) -> bool:
+        return (
+            user is not None
+            and user.is_authenticated
+            and self.author_id == user.pk
+            and self.state in (self.State.VISIBLE, self.State.HELD)
+            and timezone.now() - self.created_at <= EDIT_WINDOW
+        )
+
+    def can_delete(self, user) -> bool:
+        return (
+            user is not None
+            and user.is_authenticated
+            and self.author_id == user.pk
+            and self.state in (self.State.VISIBLE, self.State.HELD)
+        )
+
+
+class CommentLike(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_likes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="comment_like_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Like of comment {self.comment_id}"
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        HARASSMENT = "harassment", "Harassment or fan-war bait"
+        PRIVACY = "privacy", "Privacy (sasaeng content, personal information)"
+        MISINFORMATION = "misinformation", "Misinformation"
+        OFF_TOPIC = "off_topic", "Off-topic"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        RESOLVED = "resolved", "resolved"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    flagger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_flags"
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "flagger"], name="comment_flag_once")
+        ]
+        indexes = [models.Index(fields=["comment", "status"], name="flag_comment_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} flag on comment {self.comment_id}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user) -> NotificationQuerySet:
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def for_list(self) -> NotificationQuerySet:
+        """Unread first, newest first; everything the list shows in the same query."""
+        return self.select_related("actor", "comment", "comment__thread").order_by(
+            models.F("read_at").desc(nulls_first=True), "-created_at", "-pk"
+        )
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REPLY = "reply", "reply"
+        MENTION = "mention", "mention"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # A reply that also mentions the parent's author notifies once.
+            models.UniqueConstraint(fields=["recipient", "comment"], name="notify_once")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class ModerationActionQuerySet(models.QuerySet):
+    def for_log(self) -> ModerationActionQuerySet:
+        # editor_name is a snapshot: the public log needs no join.
+        return self.order_by("-created_at", "-pk")
+
+
+class ModerationAction(models.Model):
+    class Action(models.TextChoices):
+        HIDE = "hide", "hid a comment"
+        RESTORE = "restore", "restored a comment"
+        LOCK = "lock", "locked a discussion"
+        UNLOCK = "unlock", "unlocked a discussion"
+        MUTE = "mute", "muted a member"
+        UNMUTE = "unmute", "lifted a mute"
+        RESOLVE_FLAGS = "resolve_flags", "resolved flags"
+
+    action = models.CharField(max_length=20, choices=Action)
+    target_description = models.CharField(max_length=300)
+    reason = models.TextField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    editor_name = models.CharField(max_length=150)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ModerationActionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.editor_name} {self.get_action_display()}"
+
+
+class MuteQuerySet(models.QuerySet):
+    def active(self) -> MuteQuerySet:
+        return self.filter(until__gt=timezone.now())
+
+
+class Mute(models.Model):
+    """A member may not comment until `until`. Lifting a mute ends it now."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes"
+    )
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MuteQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "until"], name="mute_member_until")]
+
+    def __str__(self) -> str:
+        return f"Mute of {self.member_id} until {self.until:%Y-%m-%d %H:%M}"

@@ -1,9 +1,520 @@
-"""Writes to discussions."""
+"""Writes to discussions: posting, editing, likes, flags, notifications and moderation."""
 
 from __future__ import annotations
 
-from comments.models import Thread
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from comments.markup import mention_candidates, render_comment
+from comments.models import (
+    BODY_MAX_LENGTH,
+    FLAGS_TO_HOLD,
+    MAX_DEPTH,
+    Comment,
+    CommentLike,
+    Flag,
+    ModerationAction,
+    Mute,
+    Notification,
+    Thread,
+)
+
+# Rate limits (SPEC §4). Counted from the member's own comments in the database:
+# exact across app servers, nothing to expire, and deleted comments still count
+# because deletion only blanks a row.
+RATE_LIMITS = [
+    # (window, most comments in it, applies to accounts younger than)
+    (timedelta(minutes=1), 5, None),
+    (timedelta(minutes=10), 3, timedelta(days=1)),
+]
 
 
-def thread_create() -> Thread:
-    return Thread.objects.create()
+class CommentRefused(ValidationError):
+    """A comment the site will not take, with a message for the member."""
+
+
+class RateLimited(CommentRefused):
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        wait = (
+            f"{retry_after} seconds"
+            if retry_after < 120
+            else f"{math.ceil(retry_after / 60)} minutes"
+        )
+        super().__init__(
+            f"You're commenting faster than we allow. Please try again in {wait}.",
+            code="rate_limited",
+        )
+
+
+class AlreadyFlagged(ValidationError):
+    pass
+
+
+@dataclass(frozen=True)
+class LikeResult:
+    liked: bool
+    like_count: int
+
+
+# Threads ---------------------------------------------------------------------
+
+
+def thread_create(*, page_url: str = "", title: str = "") -> Thread:
+    """A new, empty discussion. Owners pass the path of the page that shows it."""
+    return Thread.objects.create(page_url=page_url, title=title)
+
+
+def thread_set_page(*, thread: Thread, page_url: str, title: str = "") -> Thread:
+    """Point a thread at its owner's page (e.g. after the owner's slug changed)."""
+    thread.page_url, thread.title = page_url, title
+    thread.save(update_fields=["page_url", "title"])
+    return thread
+
+
+# Posting ---------------------------------------------------------------------
+
+
+def active_mute(user) -> Mute | None:
+    return Mute.objects.active().filter(member=user).order_by("-until").first()
+
+
+def posting_refusal(*, thread: Thread, user, mute: Mute | None = None) -> str | None:
+    """Why this member may not post in this thread right now, or None."""
+    if thread.is_locked:
+        return "This discussion is locked: no new comments or replies."
+    mute = mute if mute is not None else active_mute(user)
+    if mute is not None:
+        until = date_format(timezone.localtime(mute.until), "j F Y, H:i")
+        return f"You are muted until {until} UTC ({mute.reason}), so you can't comment."
+    return None
+
+
+def _check_rate_limit(*, author, now: datetime) -> None:
+    for window, most, young_for in RATE_LIMITS:
+        if young_for is not None and now - author.date_joined >= young_for:
+            continue
+        recent = list(
+            Comment.objects.filter(author=author, created_at__gt=now - window)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:most]
+        )
+        if len(recent) >= most:
+            retry_after = (recent[-1] + window - now).total_seconds()
+            raise RateLimited(max(1, math.ceil(retry_after)))
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise CommentRefused("Write something first.", code="empty")
+    if len(body) > BODY_MAX_LENGTH:
+        raise CommentRefused(
+            f"Comments can be at most {BODY_MAX_LENGTH:,} characters; this one has {len(body):,}.",
+            code="too_long",
+        )
+    return body
+
+
+def _mentioned_members(body: str) -> dict[str, object]:
+    names = mention_candidates(body)
+    if not names:
+        return {}
+    User = get_user_model()
+    members = User.objects.annotate(lower=Lower("username")).filter(lower__in=names, is_active=True)
+    return {member.username.lower(): member for member in members}
+
+
+def _render(body: str) -> tuple[str, dict[str, object]]:
+    mentioned = _mentioned_members(body)
+    html = render_comment(body, mentions={k: m.username for k, m in mentioned.items()})
+    return html, mentioned
+
+
+def _notify(*, comment: Comment, actor, mentioned: dict[str, object]) -> None:
+    recipients: dict[int, str] = {}
+    parent = comment.parent
+    if parent is not None and parent.author_id and parent.author_id != actor.pk:
+        recipients[parent.author_id] = Notification.Kind.REPLY
+    for member in mentioned.values():
+        if member.pk != actor.pk:
+            recipients.setdefault(member.pk, Notification.Kind.MENTION)
+    if not recipients:
+        return
+    existing = set(
+        Notification.objects.filter(comment=comment, recipient_id__in=recipients).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    created = Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, kind=kind, comment=comment, actor=actor)
+            for pk, kind in recipients.items()
+            if pk not in existing
+        ]
+    )
+    ids = [n.pk for n in created if n.pk is not None]
+    if ids:
+        from comments.tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
+
+
+def comment_create(
+    *,
+    thread: Thread,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    rate_limited: bool = True,
+) -> Comment:
+    """Post a comment or a reply. Raises CommentRefused (or RateLimited) with the reason.
+
+    `rate_limited=False` is for demo content and imports only, never for requests."""
+    body = _clean_body(body)
+    User = get_user_model()
+    with transaction.atomic():
+        # One member's posts are serialised, so concurrent requests can't slip past the limit.
+        User.objects.select_for_update().filter(pk=author.pk).first()
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        refusal = posting_refusal(thread=thread, user=author)
+        if refusal:
+            raise CommentRefused(refusal, code="refused")
+        now = timezone.now()
+        if rate_limited:
+            _check_rate_limit(author=author, now=now)
+        root, depth = None, 1
+        if parent is not None:
+            if parent.thread_id != thread.pk:
+                raise CommentRefused("That comment belongs to another discussion.")
+            if parent.depth >= MAX_DEPTH:
+                parent = parent.parent
+            root, depth = parent.root_id or parent.pk, parent.depth + 1
+        html, mentioned = _render(body)
+        comment = Comment.objects.create(
+            thread=thread,
+            author=author,
+            parent=parent,
+            root_id=root,
+            depth=depth,
+            body=body,
+            body_html=html,
+            created_at=now,
+        )
+        Thread.objects.filter(pk=thread.pk).update(
+            comment_count=F("comment_count") + 1, last_activity_at=now
+        )
+        _notify(comment=comment, actor=author, mentioned=mentioned)
+    return comment
+
+
+def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+    """The author rewrites their comment within the edit window."""
+    if not comment.can_edit(user):
+        raise PermissionDenied("Only the author can edit a comment, within 15 minutes.")
+    body = _clean_body(body)
+    with transaction.atomic():
+        html, mentioned = _render(body)
+        comment.body, comment.body_html, comment.edited_at = body, html, timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        _notify(comment=comment, actor=user, mentioned=mentioned)
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> Comment:
+    """The author deletes their comment: blanked; it shows as "[deleted]" only if it has
+    replies, and disappears from the thread otherwise."""
+    if not comment.can_delete(user):
+        raise PermissionDenied("Only the author can delete a comment.")
+    with transaction.atomic():
+        _blank(comment)
+    return comment
+
+
+def _blank(comment: Comment) -> None:
+    was_visible = comment.state == Comment.State.VISIBLE
+    comment.state = Comment.State.DELETED
+    comment.body = comment.body_html = ""
+    comment.save(update_fields=["state", "body", "body_html"])
+    if was_visible:
+        Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") - 1)
+
+
+# Likes and flags ---------------------------------------------------------------
+
+
+def comment_like_toggle(*, comment: Comment, user) -> LikeResult:
+    """Like, or take the like back. The count is updated in the database, so it stays exact."""
+    if comment.state != Comment.State.VISIBLE:
+        raise CommentRefused("Only visible comments can be liked.")
+    with transaction.atomic():
+        deleted, _ = CommentLike.objects.filter(comment=comment, user=user).delete()
+        if deleted:
+            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
+            liked = False
+        else:
+            try:
+                with transaction.atomic():
+                    CommentLike.objects.create(comment=comment, user=user)
+            except IntegrityError:
+                # A concurrent click already liked it; this one is a no-op.
+                liked = True
+            else:
+                Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+                liked = True
+        comment.like_count = Comment.objects.values_list("like_count", flat=True).get(pk=comment.pk)
+    return LikeResult(liked=liked, like_count=comment.like_count)
+
+
+def comment_flag(*, comment: Comment, user, reason: str) -> Flag:
+    """Flag a comment for the editors. Three open flags from different members hold it."""
+    if reason not in Flag.Reason.values:
+        raise CommentRefused("Choose a reason.", code="reason")
+    if comment.author_id == user.pk:
+        raise CommentRefused("You can't flag your own comment.", code="own")
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        try:
+            with transaction.atomic():
+                flag = Flag.objects.create(comment=comment, flagger=user, reason=reason)
+        except IntegrityError:
+            raise AlreadyFlagged(
+                "You have already flagged this comment; the editors will look at it.",
+                code="already_flagged",
+            ) from None
+        open_flags = Flag.objects.filter(comment=comment, status=Flag.Status.OPEN).count()
+        if open_flags >= FLAGS_TO_HOLD and comment.state == Comment.State.VISIBLE:
+            comment.state = Comment.State.HELD
+            comment.save(update_fields=["state"])
+            Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") - 1)
+    return flag
+
+
+# Moderation ----------------------------------------------------------------------
+
+
+def _describe_comment(comment: Comment) -> str:
+    who = f"@{comment.author.username}" if comment.author_id else "a deleted member"
+    where = f" in “{comment.thread}”" if comment.thread_id else ""
+    return f"Comment #{comment.pk} by {who}{where}"
+
+
+def _log(*, action: str, editor, reason: str, target: str, **links) -> ModerationAction:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give a reason: it is shown in the public moderation log.")
+    return ModerationAction.objects.create(
+        action=action,
+        target_description=target[:300],
+        reason=reason,
+        editor=editor,
+        editor_name=editor.public_name,
+        **links,
+    )
+
+
+def _resolve_open_flags(comment: Comment, now: datetime) -> int:
+    return Flag.objects.filter(comment=comment, status=Flag.Status.OPEN).update(
+        status=Flag.Status.RESOLVED, resolved_at=now
+    )
+
+
+def comment_hide(*, comment: Comment, editor, reason: str) -> ModerationAction:
+    """An editor removes a comment from public view, with a reason that is published."""
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("author", "thread")
+            .get(pk=comment.pk)
+        )
+        action = _log(
+            action=ModerationAction.Action.HIDE,
+            editor=editor,
+            reason=reason,
+            target=_describe_comment(comment),
+            comment=comment,
+            thread_id=comment.thread_id,
+        )
+        if comment.state == Comment.State.VISIBLE:
+            Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") - 1)
+        if comment.state != Comment.State.DELETED:
+            comment.state = Comment.State.REMOVED
+            comment.moderation_reason = action.reason[:300]
+            comment.save(update_fields=["state", "moderation_reason"])
+        _resolve_open_flags(comment, action.created_at)
+    return action
+
+
+def comment_restore(*, comment: Comment, editor, reason: str) -> ModerationAction:
+    """An editor puts a held or removed comment back; its open flags are resolved."""
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("author", "thread")
+            .get(pk=comment.pk)
+        )
+        if comment.state == Comment.State.DELETED:
+            raise ValidationError("A comment its author deleted can't be restored.")
+        action = _log(
+            action=ModerationAction.Action.RESTORE,
+            editor=editor,
+            reason=reason,
+            target=_describe_comment(comment),
+            comment=comment,
+            thread_id=comment.thread_id,
+        )
+        if comment.state != Comment.State.VISIBLE:
+            comment.state = Comment.State.VISIBLE
+            comment.moderation_reason = ""
+            comment.save(update_fields=["state", "moderation_reason"])
+            Thread.objects.filter(pk=comment.thread_id).update(comment_count=F("comment_count") + 1)
+        _resolve_open_flags(comment, action.created_at)
+    return action
+
+
+def flags_resolve(*, comment: Comment, editor, reason: str) -> ModerationAction:
+    """Close a comment's open flags without changing it (the flags were unfounded)."""
+    with transaction.atomic():
+        comment = Comment.objects.select_related("author", "thread").get(pk=comment.pk)
+        action = _log(
+            action=ModerationAction.Action.RESOLVE_FLAGS,
+            editor=editor,
+            reason=reason,
+            target=_describe_comment(comment),
+            comment=comment,
+            thread_id=comment.thread_id,
+        )
+        _resolve_open_flags(comment, action.created_at)
+    return action
+
+
+def thread_lock(*, thread: Thread, editor, reason: str, locked: bool = True) -> ModerationAction:
+    with transaction.atomic():
+        action = _log(
+            action=ModerationAction.Action.LOCK if locked else ModerationAction.Action.UNLOCK,
+            editor=editor,
+            reason=reason,
+            target=f"Discussion “{thread}”",
+            thread=thread,
+        )
+        Thread.objects.filter(pk=thread.pk).update(is_locked=locked)
+        thread.is_locked = locked
+    return action
+
+
+def thread_unlock(*, thread: Thread, editor, reason: str) -> ModerationAction:
+    return thread_lock(thread=thread, editor=editor, reason=reason, locked=False)
+
+
+def member_mute(*, member, editor, until: datetime, reason: str) -> Mute:
+    """Stop a member commenting until `until`."""
+    if until <= timezone.now():
+        raise ValidationError("A mute must end in the future.")
+    with transaction.atomic():
+        action = _log(
+            action=ModerationAction.Action.MUTE,
+            editor=editor,
+            reason=reason,
+            target=f"@{member.username} until {until:%Y-%m-%d %H:%M} UTC",
+            member=member,
+        )
+        return Mute.objects.create(
+            member=member, until=until, reason=action.reason[:300], created_by=editor
+        )
+
+
+def member_unmute(*, member, editor, reason: str) -> ModerationAction:
+    """End every active mute of a member now."""
+    with transaction.atomic():
+        action = _log(
+            action=ModerationAction.Action.UNMUTE,
+            editor=editor,
+            reason=reason,
+            target=f"@{member.username}",
+            member=member,
+        )
+        Mute.objects.active().filter(member=member).update(until=action.created_at)
+    return action
+
+
+# Notifications -------------------------------------------------------------------
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    notification = Notification.objects.for_recipient(user).get(pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.for_recipient(user).unread().update(read_at=timezone.now())
+
+
+# Account hooks (registered in CommentsConfig.ready) -------------------------------
+
+
+def member_comments_erase(user) -> None:
+    """Account deletion: comments become "[deleted]", likes and flags go, counts stay exact."""
+    with transaction.atomic():
+        for thread_id in (
+            Comment.objects.by_author(user).visible().values_list("thread_id", flat=True).distinct()
+        ):
+            visible = Comment.objects.by_author(user).visible().filter(thread_id=thread_id)
+            Thread.objects.filter(pk=thread_id).update(
+                comment_count=F("comment_count") - visible.count()
+            )
+        Comment.objects.by_author(user).update(
+            state=Comment.State.DELETED, body="", body_html="", author=None
+        )
+        liked = CommentLike.objects.filter(user=user).values("comment_id")
+        Comment.objects.filter(pk__in=liked).update(like_count=F("like_count") - 1)
+        CommentLike.objects.filter(user=user).delete()
+        Flag.objects.filter(flagger=user).delete()
+        ModerationAction.objects.filter(member=user).update(
+            target_description="A member who has since left"
+        )
+
+
+def member_comments_export(user) -> list[dict]:
+    return [
+        {
+            "id": c.pk,
+            "discussion": c.thread.get_absolute_url(),
+            "in_reply_to": c.parent_id,
+            "body": c.body,
+            "state": c.state,
+            "created_at": c.created_at.isoformat(),
+            "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+        }
+        for c in Comment.objects.by_author(user).select_related("thread").order_by("created_at")
+    ]
+
+
+def member_likes_export(user) -> list[dict]:
+    return [
+        {"comment": like.comment_id, "created_at": like.created_at.isoformat()}
+        for like in CommentLike.objects.filter(user=user).order_by("created_at")
+    ]
+
+
+def member_flags_export(user) -> list[dict]:
+    return [
+        {
+            "comment": flag.comment_id,
+            "reason": flag.reason,
+            "status": flag.status,
+            "created_at": flag.created_at.isoformat(),
+        }
+        for flag in Flag.objects.filter(flagger=user).order_by("created_at")
+    ]

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "comments.context_processors.notifications",
             ],
             "builtins": ["core.templatetags.site"],
         },

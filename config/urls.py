@@ -17,6 +17,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("comments/", include("comments.urls")),
+    path("", include("comments.site_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,202 @@
+"""The integration API for pages that show a discussion (collabs, articles, the thread page).
+
+An owner view does::
+
+    from comments.discussion import discussion_context
+
+    context = {"collab": collab, **discussion_context(request, collab.thread)}
+
+and its template does ``{% include "comments/discussion.html" %}``. Everything the
+discussion shows comes from a fixed number of queries, whatever the thread's size:
+one for the page of top-level comments, one for all their replies, and for members
+one each for their likes, their mute and their email verification.
+
+Redirects (no-JS posts) go back to ``thread.get_absolute_url()``: the owner stores its
+page's path on the thread when creating it (``services.thread_create(page_url=...)``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from comments.forms import CommentForm
+from comments.models import Comment, CommentLike, Thread
+
+PAGE_SIZE = 20
+SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
+
+
+@dataclass
+class Discussion:
+    """What comments/discussion.html needs; templates read it as `discussion`."""
+
+    thread: Thread
+    page_url: str
+    viewer: object
+    sort: str = Comment.DEFAULT_SORT
+    page: int = 1
+    comments: list[Comment] = field(default_factory=list)
+    has_more: bool = False
+    form: CommentForm | None = None
+    refusal: str = ""
+    can_post: bool = False
+    reply_to: int | None = None
+    edit_id: int | None = None
+
+    @property
+    def sorts(self) -> list[tuple[str, str, str, bool]]:
+        return [
+            (key, label, self.url(sort=key), key == self.sort)
+            for key, label in Comment.SORT_LABELS.items()
+        ]
+
+    def url(self, anchor: str = "comments", **params) -> str:
+        """The owner page with discussion parameters (for links that work without JS)."""
+        query = {SORT_PARAM: self.sort} if self.sort != Comment.DEFAULT_SORT else {}
+        query.update({k: v for k, v in params.items() if v is not None})
+        if query.get(SORT_PARAM) == Comment.DEFAULT_SORT:
+            del query[SORT_PARAM]
+        return f"{self.page_url}{'?' + urlencode(query) if query else ''}#{anchor}"
+
+    @property
+    def next_page_url(self) -> str:
+        return self.url(**{PAGE_PARAM: self.page + 1})
+
+    @property
+    def more_url(self) -> str:
+        query = urlencode({SORT_PARAM: self.sort, PAGE_PARAM: self.page + 1})
+        return f"{reverse('comments:more', args=[self.thread.pk])}?{query}"
+
+    @property
+    def first_page_url(self) -> str:
+        return self.url()
+
+    @property
+    def post_url(self) -> str:
+        return reverse("comments:post", args=[self.thread.pk])
+
+    @property
+    def login_url(self) -> str:
+        return f"{reverse('account_login')}?{urlencode({'next': self.page_url})}"
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def _member_state(request: HttpRequest, thread: Thread) -> tuple[bool, str]:
+    """(may post, why not) for the viewer."""
+    from accounts.access import is_verified
+    from comments.services import posting_refusal
+
+    user = request.user
+    if thread.is_locked:
+        return False, posting_refusal(thread=thread, user=user) or ""
+    if not user.is_authenticated:
+        return False, ""
+    if not is_verified(user):
+        return False, "Verify your email address to join the discussion."
+    refusal = posting_refusal(thread=thread, user=user)
+    return refusal is None, refusal or ""
+
+
+def decorate(comments: list[Comment], *, viewer, liked_ids: set[int]) -> None:
+    """Per-viewer display facts, computed once here so templates stay logic-free."""
+    for comment in comments:
+        comment.liked = comment.pk in liked_ids
+        comment.mine = bool(viewer and viewer.is_authenticated and comment.author_id == viewer.pk)
+        comment.editable = comment.can_edit(viewer)
+        comment.deletable = comment.can_delete(viewer)
+        if not hasattr(comment, "children"):
+            comment.children = []
+
+
+def _shown(comment: Comment, viewer_id: int | None) -> bool:
+    if comment.state == Comment.State.VISIBLE or comment.children:
+        return True
+    return comment.state == Comment.State.HELD and viewer_id and comment.author_id == viewer_id
+
+
+def build_tree(top_level: list[Comment], replies: list[Comment], *, viewer_id) -> list[Comment]:
+    """Hang replies under their parents (oldest first); drop what the viewer shouldn't see."""
+    by_parent: dict[int, list[Comment]] = defaultdict(list)
+    for reply in replies:
+        by_parent[reply.parent_id].append(reply)
+
+    def attach(comment: Comment) -> None:
+        children = by_parent.get(comment.pk, [])
+        for child in children:
+            attach(child)
+        comment.children = [child for child in children if _shown(child, viewer_id)]
+
+    for comment in top_level:
+        attach(comment)
+    return [comment for comment in top_level if _shown(comment, viewer_id)]
+
+
+def discussion_page(
+    request: HttpRequest, thread: Thread, *, page_url: str | None = None, page: int | None = None
+) -> Discussion:
+    """The discussion as this request sees it: one page of top-level comments with all replies."""
+    viewer = request.user
+    sort = request.GET.get(SORT_PARAM, Comment.DEFAULT_SORT)
+    if sort not in Comment.SORTS:
+        sort = Comment.DEFAULT_SORT
+    page = page or _int_param(request, PAGE_PARAM) or 1
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(
+        Comment.objects.for_thread(thread, sort=sort, viewer=viewer)[
+            offset : offset + PAGE_SIZE + 1
+        ]
+    )
+    has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    replies = list(Comment.objects.descendants_of([c.pk for c in rows])) if rows else []
+    viewer_id = viewer.pk if viewer.is_authenticated else None
+    comments = build_tree(rows, replies, viewer_id=viewer_id)
+    liked_ids: set[int] = set()
+    if viewer_id and rows:
+        liked_ids = set(
+            CommentLike.objects.filter(
+                user_id=viewer_id, comment_id__in=[c.pk for c in rows + replies]
+            ).values_list("comment_id", flat=True)
+        )
+    decorate(rows + replies, viewer=viewer, liked_ids=liked_ids)
+    can_post, refusal = _member_state(request, thread)
+    return Discussion(
+        thread=thread,
+        page_url=page_url or thread.get_absolute_url(),
+        viewer=viewer,
+        sort=sort,
+        page=page,
+        comments=comments,
+        has_more=has_more,
+        form=CommentForm() if can_post else None,
+        refusal=refusal,
+        can_post=can_post,
+        reply_to=_int_param(request, REPLY_PARAM),
+        edit_id=_int_param(request, EDIT_PARAM),
+    )
+
+
+def discussion_context(
+    request: HttpRequest, thread: Thread, *, page_url: str | None = None
+) -> dict[str, Discussion]:
+    """Context for ``{% include "comments/discussion.html" %}``: ``{"discussion": ...}``.
+
+    `page_url` defaults to ``thread.get_absolute_url()`` (the owner's stored page path).
+    """
+    return {"discussion": discussion_page(request, thread, page_url=page_url)}
+
+
+def discussion_shell(request: HttpRequest, thread: Thread) -> Discussion:
+    """A discussion without its comments: what a single-comment htmx response needs."""
+    return Discussion(thread=thread, page_url=thread.get_absolute_url(), viewer=request.user)

@@ -1,0 +1,88 @@
+"""Comment bodies to safe HTML: core.markdown's comment rules plus @mentions linked to profiles."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from core.markdown import sanitise
+
+# Django usernames: letters, digits and @ . + - _; a trailing dot or dash ends a sentence.
+MENTION_RE = re.compile(r"(?<![\w.@/+-])@([\w][\w.+-]{0,149})")
+
+
+def mention_candidates(text: str) -> set[str]:
+    """Lower-cased names that look like @mentions in Markdown source (code included)."""
+    return {match.rstrip(".-+").lower() for match in MENTION_RE.findall(text or "")}
+
+
+def _split_mentions(content: str, known: dict[str, str]) -> list[tuple[str, str | None]]:
+    """[(text, username-or-None)]: pieces of a text node, mentions of known members marked."""
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in MENTION_RE.finditer(content):
+        name = match.group(1).rstrip(".-+")
+        username = known.get(name.lower())
+        if username is None:
+            continue
+        start, end = match.start(), match.start() + 1 + len(name)
+        if start > position:
+            pieces.append((content[position:start], None))
+        pieces.append((content[start:end], username))
+        position = end
+    if position < len(content):
+        pieces.append((content[position:], None))
+    return pieces
+
+
+def _link_mentions(state: StateCore) -> None:
+    known: dict[str, str] = state.env.get("mentions") or {}
+    if not known:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        inside_link = 0
+        for token in block.children:
+            if token.type == "link_open":
+                inside_link += 1
+            elif token.type == "link_close":
+                inside_link -= 1
+            if token.type != "text" or inside_link or "@" not in token.content:
+                children.append(token)
+                continue
+            for text, username in _split_mentions(token.content, known):
+                if username is None:
+                    plain = Token("text", "", 0)
+                    plain.content = text
+                    children.append(plain)
+                    continue
+                link_open = Token("link_open", "a", 1)
+                link_open.attrSet("href", reverse("accounts:profile", args=[username]))
+                label = Token("text", "", 0)
+                label.content = text
+                children.extend([link_open, label, Token("link_close", "a", -1)])
+        block.children = children
+
+
+def _parser() -> MarkdownIt:
+    # Same rules as core.markdown.render_markdown(text, headings=False); a test keeps them equal.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    md.disable("image")
+    md.disable("heading").disable("lheading")
+    md.core.ruler.push("mentions", _link_mentions)
+    return md
+
+
+_COMMENT = _parser()
+
+
+def render_comment(text: str, *, mentions: dict[str, str] | None = None) -> str:
+    """Sanitised HTML for a comment body; `mentions` maps lower-cased names to usernames."""
+    return sanitise(_COMMENT.render(text or "", {"mentions": mentions or {}}))

@@ -1,0 +1,333 @@
+"""Discussion views: each write works in place with htmx and as a plain form without JS."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from accounts.access import verified_member_required
+from comments import services
+from comments.discussion import decorate, discussion_page, discussion_shell
+from comments.forms import CommentForm, FlagForm
+from comments.models import Comment, CommentLike, ModerationAction, Notification, Thread
+
+TEMPLATE = "comments/discussion.html"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _is_htmx(request: HtmxHttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def _back_to(comment: Comment) -> HttpResponse:
+    return redirect(f"{comment.thread.get_absolute_url()}#{comment.anchor}")
+
+
+def _comment_for(request: HttpRequest, comment_id: int) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("author", "thread"), pk=comment_id)
+
+
+def _decorated(request: HttpRequest, comment: Comment) -> Comment:
+    liked = set()
+    if request.user.is_authenticated:
+        liked = set(
+            CommentLike.objects.filter(user=request.user, comment=comment).values_list(
+                "comment_id", flat=True
+            )
+        )
+    decorate([comment], viewer=request.user, liked_ids=liked)
+    return comment
+
+
+# Pages -----------------------------------------------------------------------
+
+
+@require_GET
+def thread_detail(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
+    """A discussion on its own page (owners show it on theirs; this one serves links and tests)."""
+    thread = get_object_or_404(Thread, pk=thread_id)
+    discussion = discussion_page(request, thread, page_url=request.path)
+    return render(request, "comments/thread.html", {"thread": thread, "discussion": discussion})
+
+
+@require_GET
+def thread_more(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
+    """The next page of top-level comments, appended in place by htmx."""
+    thread = get_object_or_404(Thread, pk=thread_id)
+    discussion = discussion_page(request, thread)
+    if not _is_htmx(request):
+        return redirect(discussion.url(**{"comments_page": discussion.page}))
+    return render(request, f"{TEMPLATE}#comment-page", {"discussion": discussion})
+
+
+@require_GET
+def permalink(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    """A comment's address: its place on the owner's page; with htmx, its card (edit cancel)."""
+    comment = _comment_for(request, comment_id)
+    if not _is_htmx(request):
+        return _back_to(comment)
+    context = {"discussion": discussion_shell(request, comment.thread)}
+    context["comment"] = _decorated(request, comment)
+    return render(request, f"{TEMPLATE}#comment-card", context)
+
+
+# Posting ----------------------------------------------------------------------
+
+
+def _form_response(request, template, context, *, status, error=None, retarget=None):
+    """Re-render a refused form with its message; htmx swaps it in place of the form."""
+    if error is not None:
+        context["form"].add_error(None, error.messages[0])
+    response = render(request, template, context, status=status)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    if retarget and _is_htmx(request):
+        response["HX-Retarget"] = retarget
+        response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) -> HttpResponse:
+    form = CommentForm(
+        request.POST,
+        prefix_id=f"reply-{parent.pk}" if parent else "new",
+        label="Reply" if parent else "Comment",
+        autofocus=True,
+    )
+    context = {
+        "discussion": discussion_shell(request, thread),
+        "form": form,
+        "comment_form": form,
+        "comment": parent,
+        "action": "reply" if parent else "post",
+    }
+    if _is_htmx(request):
+        template = f"{TEMPLATE}#{'reply-form' if parent else 'comment-form'}"
+    else:
+        template = "comments/comment_action.html"
+    retarget = None if parent else f"#comment-form-{thread.pk}"
+    if not form.is_valid():
+        return _form_response(request, template, context, status=422, retarget=retarget)
+    try:
+        comment = services.comment_create(
+            thread=thread, author=request.user, body=form.cleaned_data["body"], parent=parent
+        )
+    except services.RateLimited as error:
+        return _form_response(
+            request, template, context, status=429, error=error, retarget=retarget
+        )
+    except services.CommentRefused as error:
+        return _form_response(
+            request, template, context, status=403, error=error, retarget=retarget
+        )
+    if not _is_htmx(request):
+        messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
+        return _back_to(comment)
+    thread.refresh_from_db(fields=["comment_count"])
+    context.update(
+        comment=_decorated(request, comment),
+        comment_form=CommentForm(),
+        created=True,
+        reply_slot=parent.pk if parent else None,
+    )
+    response = render(request, f"{TEMPLATE}#comment-created", context)
+    if parent is not None:
+        response["HX-Retarget"] = f"#replies-{comment.parent_id}"
+        response["HX-Reswap"] = "beforeend"
+    return response
+
+
+@require_POST
+@verified_member_required
+def comment_post(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
+    return _create(request, get_object_or_404(Thread, pk=thread_id), parent=None)
+
+
+@require_http_methods(["GET", "POST"])
+@verified_member_required
+def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    parent = _comment_for(request, comment_id)
+    if request.method == "POST":
+        return _create(request, parent.thread, parent=parent)
+    discussion = discussion_shell(request, parent.thread)
+    context = {
+        "discussion": discussion,
+        "comment": _decorated(request, parent),
+        "form": CommentForm(prefix_id=f"reply-{parent.pk}", label="Reply", autofocus=True),
+        "action": "reply",
+        "refusal": services.posting_refusal(thread=parent.thread, user=request.user),
+    }
+    template = f"{TEMPLATE}#reply-form" if _is_htmx(request) else "comments/comment_action.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@verified_member_required
+def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment_for(request, comment_id)
+    if not comment.can_edit(request.user):
+        raise PermissionDenied("Only the author can edit a comment, within 15 minutes.")
+    form = CommentForm(
+        request.POST or None,
+        initial={"body": comment.body},
+        prefix_id=f"edit-{comment.pk}",
+        label="Edit comment",
+        autofocus=True,
+    )
+    context = {
+        "discussion": discussion_shell(request, comment.thread),
+        "comment": _decorated(request, comment),
+        "form": form,
+        "action": "edit",
+    }
+    template = f"{TEMPLATE}#edit-form" if _is_htmx(request) else "comments/comment_action.html"
+    if request.method == "GET":
+        return render(request, template, context)
+    if not form.is_valid():
+        return _form_response(request, template, context, status=422)
+    try:
+        services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
+    except services.CommentRefused as error:
+        return _form_response(request, template, context, status=422, error=error)
+    if not _is_htmx(request):
+        messages.success(request, "Your comment is updated.")
+        return _back_to(comment)
+    context["comment"] = _decorated(request, comment)
+    return render(request, f"{TEMPLATE}#comment-card", context)
+
+
+@require_POST
+@verified_member_required
+def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment_for(request, comment_id)
+    services.comment_delete(comment=comment, user=request.user)
+    if not _is_htmx(request):
+        messages.success(request, "Your comment is deleted.")
+        return _back_to(comment)
+    has_replies = Comment.objects.filter(parent=comment).exists()
+    comment.thread.refresh_from_db(fields=["comment_count"])
+    context = {
+        "discussion": discussion_shell(request, comment.thread),
+        "comment": _decorated(request, comment),
+    }
+    response = render(request, f"{TEMPLATE}#comment-deleted", context)
+    if not has_replies:
+        # Nothing hangs under it: the comment leaves the thread entirely.
+        response["HX-Retarget"] = f"#{comment.anchor}"
+        response["HX-Reswap"] = "delete"
+    return response
+
+
+@require_POST
+@verified_member_required
+def comment_like(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment_for(request, comment_id)
+    try:
+        services.comment_like_toggle(comment=comment, user=request.user)
+    except services.CommentRefused as error:
+        if _is_htmx(request):
+            return HttpResponse(error.messages[0], status=409)
+        messages.error(request, error.messages[0])
+        return _back_to(comment)
+    if not _is_htmx(request):
+        return _back_to(comment)
+    context = {"discussion": discussion_shell(request, comment.thread)}
+    context["comment"] = _decorated(request, comment)
+    return render(request, f"{TEMPLATE}#like-button", context)
+
+
+@require_http_methods(["GET", "POST"])
+@verified_member_required
+def comment_flag(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment_for(request, comment_id)
+    form = FlagForm(request.POST or None, comment_id=comment.pk)
+    context = {
+        "discussion": discussion_shell(request, comment.thread),
+        "comment": _decorated(request, comment),
+        "form": form,
+        "action": "flag",
+    }
+    template = f"{TEMPLATE}#flag-form" if _is_htmx(request) else "comments/comment_action.html"
+    if request.method == "GET":
+        return render(request, template, context)
+    if not form.is_valid():
+        return _form_response(request, template, context, status=422)
+    try:
+        services.comment_flag(
+            comment=comment, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.AlreadyFlagged as error:
+        return _form_response(request, template, context, status=409, error=error)
+    except services.CommentRefused as error:
+        return _form_response(request, template, context, status=403, error=error)
+    thanks = "Thanks: an editor will look at this comment."
+    if not _is_htmx(request):
+        messages.success(request, thanks)
+        return _back_to(comment)
+    return render(request, f"{TEMPLATE}#flag-done", {**context, "thanks": thanks})
+
+
+# Notifications and the moderation log -------------------------------------------
+
+
+@require_GET
+@verified_member_required
+def notifications(request: HtmxHttpRequest) -> HttpResponse:
+    queryset = Notification.objects.for_recipient(request.user).for_list()
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    template = "comments/notifications.html"
+    if _is_htmx(request):
+        template += "#notification-list"
+    return render(request, template, {"page_obj": page})
+
+
+@require_POST
+@verified_member_required
+def notification_read(request: HtmxHttpRequest, notification_id: int) -> HttpResponse:
+    try:
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+    except Notification.DoesNotExist:
+        return HttpResponse("No such notification.", status=404)
+    if not _is_htmx(request):
+        return redirect("notifications")
+    notification = (
+        Notification.objects.for_recipient(request.user).for_list().get(pk=notification.pk)
+    )
+    return render(
+        request,
+        "comments/notifications.html#notification",
+        {"notification": notification, "oob_badge": True},
+    )
+
+
+@require_POST
+@verified_member_required
+def notifications_read_all(request: HtmxHttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(user=request.user)
+    if not _is_htmx(request):
+        messages.success(request, "All caught up.")
+        return redirect("notifications")
+    queryset = Notification.objects.for_recipient(request.user).for_list()
+    page = Paginator(queryset, 30).get_page(1)
+    return render(
+        request,
+        "comments/notifications.html#notification-list",
+        {"page_obj": page, "oob_badge": True},
+    )
+
+
+@require_GET
+def moderation_log(request: HtmxHttpRequest) -> HttpResponse:
+    page = Paginator(ModerationAction.objects.for_log(), 30).get_page(request.GET.get("page"))
+    return render(request, "comments/moderation_log.html", {"page_obj": page})

@@ -1,0 +1,55 @@
+"""Fixtures for the discussion tests: a thread, more members, posting through the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments import services
+from tests.factories import MemberFactory
+
+
+@pytest.fixture
+def thread(db):
+    return services.thread_create(page_url="/comments-test-owner/", title="APT. discussion")
+
+
+@pytest.fixture
+def standalone_thread(db):
+    """A thread with no owner page: it lives on /comments/thread/<id>/."""
+    return services.thread_create(title="Standalone")
+
+
+def _seasoned(**kwargs):
+    # Older than a day, so only the per-minute rate limit applies.
+    return MemberFactory(date_joined=timezone.now() - timedelta(days=30), **kwargs)
+
+
+@pytest.fixture
+def member(db):
+    return _seasoned()
+
+
+@pytest.fixture
+def other(db):
+    return _seasoned()
+
+
+@pytest.fixture
+def make_member(db):
+    return _seasoned
+
+
+@pytest.fixture
+def no_rate_limits(monkeypatch):
+    monkeypatch.setattr(services, "RATE_LIMITS", [])
+
+
+@pytest.fixture
+def post(db):
+    def do_post(thread, author, body="A comment", parent=None):
+        return services.comment_create(thread=thread, author=author, body=body, parent=parent)
+
+    return do_post
