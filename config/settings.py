@@ -213,18 +213,25 @@ MFA_TOTP_ISSUER = "Crossover"
 # Email ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Crossover <no-reply@crossover.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_BACKEND = env(
+# Django 6.1 configures mail through MAILERS (the EMAIL_* settings are deprecated,
+# and the test suite turns deprecation warnings into errors).
+_EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
-EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = 10
+_mailer: dict = {"BACKEND": _EMAIL_BACKEND}
+if _EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    _mailer["OPTIONS"] = {
+        "host": env("DJANGO_EMAIL_HOST", "localhost"),
+        "port": env_int("DJANGO_EMAIL_PORT", 587),
+        "username": env("DJANGO_EMAIL_HOST_USER") or None,
+        "password": env("DJANGO_EMAIL_HOST_PASSWORD") or None,
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+        "timeout": 10,
+    }
+MAILERS = {"default": _mailer}
 
 # Background tasks: Django's task framework. Mail and notifications are
 # enqueued after commit; the immediate backend runs them in-process.
