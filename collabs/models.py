@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from collabs.countries import COUNTRIES, COUNTRY_CHOICES, flag
+from collabs.countries import COUNTRIES, COUNTRY_CHOICES
 
 # Rankings ---------------------------------------------------------------------
 #
@@ -139,10 +139,6 @@ class Artist(models.Model):
     @property
     def country_name(self) -> str:
         return COUNTRIES.get(self.country, self.country)
-
-    @property
-    def flag(self) -> str:
-        return flag(self.country)
 
     @property
     def other_names_list(self) -> list[str]:
