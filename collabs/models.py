@@ -161,12 +161,10 @@ class CollabQuerySet(models.QuerySet):
 
     # What a page needs, in a fixed number of queries ----------------------
     def for_list(self, *, user=None) -> CollabQuerySet:
-        """Cards and rankings: credits with their artists, genres, comment count, own vote."""
+        """Cards and rankings: credits with their artists, comment count, the member's vote."""
         return (
             self.select_related("thread")
-            .prefetch_related(
-                Prefetch("credits", queryset=Credit.objects.select_related("artist")), "genres"
-            )
+            .prefetch_related(Prefetch("credits", queryset=Credit.objects.select_related("artist")))
             .with_user_vote(user)
         )
 
