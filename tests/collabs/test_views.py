@@ -145,6 +145,15 @@ def test_page_links_keep_the_filters(client, many):
     assert 'hx-get="?q=song&amp;sort=new&amp;page=2"' in html
     partial = client.get(reverse("collabs:list"), {"sort": "new", "page": "2"}, headers=HX)
     assert 'href="?sort=new&amp;page=3"' in partial.content.decode()
+    assert partial["HX-Push-Url"] == "/collabs/?sort=new&page=2"
+
+
+def test_htmx_pushes_the_canonical_url(client, catalogue):
+    params = {"q": "", "sort": "top", "year": "2020", "genre": "", "artist": "", "page": "1"}
+    response = client.get(reverse("collabs:list"), params, headers=HX)
+    assert response["HX-Push-Url"] == "/collabs/?year=2020"
+    response = client.get(reverse("collabs:list"), {"sort": "top"}, headers=HX)
+    assert response["HX-Push-Url"] == "/collabs/"
 
 
 # Collab page ------------------------------------------------------------------
