@@ -352,7 +352,8 @@ class Collab(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} — {self.credit_line}" if self.pk else self.title
+        # Only the title: the credit line needs the credits, and __str__ must not query.
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("collabs:detail", kwargs={"slug": self.slug})
