@@ -54,6 +54,7 @@ class CollabAdmin(admin.ModelAdmin):
         if not change:
             obj.thread = thread_create()
         super().save_model(request, obj, form, change)
+        services.collab_thread_sync(collab=obj)
         if form.cleaned_data.get("cover_upload") is not None:
             services.collab_cover_set(collab=obj, image=form.cleaned_data["cover_upload"])
 

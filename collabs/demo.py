@@ -17,6 +17,7 @@ from accounts.models import User
 from collabs import services
 from collabs.models import Artist, ArtistKind, Collab, CreditRole, Vote
 from collabs.services import CreditSpec
+from comments.demo import add_demo_comments
 
 G, S, B, P, R = (
     ArtistKind.GROUP,
@@ -165,6 +166,10 @@ COLLABS = {
 }
 
 
+# Collabs whose demo discussion is seeded, so the pages show a conversation.
+DISCUSSED = ["apt", "eyes-closed", "best-of-me"]
+
+
 def load(*, log: Callable[[str], None]) -> None:
     artists = _artists()
     created = 0
@@ -187,6 +192,10 @@ def load(*, log: Callable[[str], None]) -> None:
         )
         created += 1
     votes = _votes()
+    for collab in Collab.objects.filter(slug__in=COLLABS).select_related("thread"):
+        services.collab_thread_sync(collab=collab)
+    for collab in Collab.objects.filter(slug__in=DISCUSSED).select_related("thread"):
+        add_demo_comments(collab.thread)
     log(f"Catalogue: {len(COLLABS)} collabs ({created} new), {votes} new demo votes.")
 
 

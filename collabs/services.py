@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL.Image import Image
@@ -26,7 +27,7 @@ from collabs.models import (
     Vote,
     hot_term,
 )
-from comments.services import thread_create
+from comments.services import thread_create, thread_set_page
 from core import images
 
 logger = logging.getLogger(__name__)
@@ -127,16 +128,17 @@ def collab_create(
 ) -> Collab:
     """Create a collab with its discussion thread, credits, genres and listening links."""
     with transaction.atomic():
+        slug = slug or unique_slug(Collab, title)
         collab = Collab(
             title=title,
-            slug=slug or unique_slug(Collab, title),
+            slug=slug,
             release_date=release_date,
             status=status,
             description=description,
             nominated_by=nominated_by,
             nominated_artists=nominated_artists,
             nomination_note=nomination_note,
-            thread=thread_create(),
+            thread=thread_create(page_url=reverse("collabs:detail", args=[slug]), title=title),
         )
         collab.full_clean(exclude=["thread"])
         collab.save()
@@ -299,3 +301,10 @@ def votes_delete_for_member(user) -> int:
     with transaction.atomic():
         votes = list(Vote.objects.select_for_update().filter(user=user).order_by("collab_id"))
         return sum(_withdraw(vote) for vote in votes)
+
+
+def collab_thread_sync(*, collab: Collab) -> None:
+    """Keep the discussion pointing at the collab's page after its slug or title changed."""
+    url = collab.get_absolute_url()
+    if (collab.thread.page_url, collab.thread.title) != (url, collab.title):
+        thread_set_page(thread=collab.thread, page_url=url, title=collab.title)

@@ -18,6 +18,7 @@ from accounts.access import verified_member_required
 from collabs import services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
 from collabs.models import Artist, Collab, Genre, collaborators_of
+from comments.discussion import discussion_context
 from core.pagination import page_of
 
 PAGE_SIZE = 12
@@ -82,6 +83,7 @@ def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "collab": collab,
         "rank": published.rank_of(collab),
         "related": published.related_to(collab).for_list(user=request.user).top()[:4],
+        **discussion_context(request, collab.thread),
     }
     return render(request, "collabs/detail.html", context)
 

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from collabs.models import Collab
+from comments.models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,11 @@ logger = logging.getLogger(__name__)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     collabs = Collab.objects.published().for_list(user=request.user)
-    context = {"trending": collabs.trending()[:6], "top10": collabs.top()[:10]}
+    context = {
+        "trending": collabs.trending()[:6],
+        "top10": collabs.top()[:10],
+        "latest_comments": Comment.objects.visible().latest_for_home(6),
+    }
     return render(request, "home.html", context)
 
 

@@ -45,13 +45,37 @@ def test_unknown_profile_is_404(client, db):
     assert client.get("/u/nobody-here/").status_code == 404
 
 
-def test_profile_queries_do_not_depend_on_other_members(client, django_assert_num_queries):
-    member = MemberFactory()
-    with django_assert_num_queries(1):
-        client.get(f"/u/{member.username}/")
-    MemberFactory.create_batch(20)
-    with django_assert_num_queries(1):
-        client.get(f"/u/{member.username}/")
+def test_profile_queries_do_not_grow_with_comments_and_votes(client, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from collabs import services as collab_services
+    from collabs.models import Collab
+    from comments import services as comment_services
+
+    member = MemberFactory(date_joined=timezone.now() - timedelta(days=30))
+    url = f"/u/{member.username}/"
+
+    def add_activity(count: int) -> None:
+        for _ in range(count):
+            n = Collab.objects.count()
+            collab = collab_services.collab_create(
+                title=f"Song {n}", release_date=timezone.now().date()
+            )
+            collab_services.vote_toggle(user=member, collab=collab)
+            comment_services.comment_create(
+                thread=collab.thread, author=member, body=f"Comment {n}", rate_limited=False
+            )
+
+    # The member, their latest comments (with threads), their voted collabs (with credits).
+    add_activity(2)
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
+    add_activity(20)
+    MemberFactory.create_batch(5)
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
 
 
 def test_edit_requires_login(client):
