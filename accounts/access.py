@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.shortcuts import render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -23,12 +24,11 @@ def is_verified(user) -> bool:
 
 def return_path(request: HttpRequest) -> str:
     """Where to come back to after logging in: the page the action was taken on."""
-    candidates = [
-        request.POST.get("next"),
-        request.GET.get("next"),
-        request.headers.get("HX-Current-URL"),
-        request.headers.get("Referer"),
-    ]
+    candidates = [request.POST.get("next"), request.GET.get("next")]
+    if request.method == "GET" and not getattr(request, "htmx", False):
+        # A page asked for directly is itself the place to come back to.
+        candidates.append(request.get_full_path())
+    candidates += [request.headers.get("HX-Current-URL"), request.headers.get("Referer")]
     for candidate in candidates:
         if candidate and url_has_allowed_host_and_scheme(
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -50,6 +50,10 @@ def verified_member_required(view):
                 return HttpResponseClientRedirect(response.url)
             return redirect_to_login(return_path(request), login_url)
         if not is_verified(request.user):
+            if getattr(request, "htmx", False):
+                # A fragment swap can't show a whole page: send the browser there instead.
+                query = urlencode({"next": return_path(request)})
+                return HttpResponseClientRedirect(f"{reverse('accounts:verify_first')}?{query}")
             return render(
                 request,
                 "accounts/verify_first.html",
@@ -59,3 +63,11 @@ def verified_member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def verify_first(request: HttpRequest):
+    """Where htmx sends an unverified member who tried a member-only action."""
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return render(request, "accounts/verify_first.html", {"next": next_url}, status=403)

@@ -64,3 +64,41 @@ def test_deletion_removes_member_and_logs_out(
 def test_deletion_page_requires_login(client, db):
     response = client.get(reverse("accounts:delete"))
     assert response.status_code == 302
+
+
+def test_deletion_keeps_threads_and_counts_exact(client):
+    """SPEC §4: comments stay as "[deleted]", votes and likes go, counts stay exact."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from collabs import services as collab_services
+    from collabs.models import Collab, Vote
+    from comments import services as comment_services
+    from comments.models import Comment, CommentLike
+    from tests.factories import MemberFactory
+
+    old = timezone.now() - timedelta(days=30)
+    leaving, staying = MemberFactory(date_joined=old), MemberFactory(date_joined=old)
+    collab = collab_services.collab_create(title="APT.", release_date=date(2024, 10, 18))
+    for voter in (leaving, staying):
+        collab_services.vote_toggle(user=voter, collab=collab)
+    parent = comment_services.comment_create(
+        thread=collab.thread, author=leaving, body="My secret opinion", rate_limited=False
+    )
+    reply = comment_services.comment_create(
+        thread=collab.thread, author=staying, body="Agreed!", parent=parent, rate_limited=False
+    )
+    comment_services.comment_like_toggle(comment=reply, user=leaving)
+
+    client.force_login(leaving)
+    client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+
+    collab = Collab.objects.get(pk=collab.pk)
+    assert collab.vote_count == Vote.objects.filter(collab=collab).count() == 1
+    reply.refresh_from_db()
+    assert reply.like_count == CommentLike.objects.filter(comment=reply).count() == 0
+    parent = Comment.objects.get(pk=parent.pk)
+    assert parent.author is None and parent.body == ""
+    page = client.get(collab.get_absolute_url()).content.decode()
+    assert "[deleted]" in page and "My secret opinion" not in page and "Agreed!" in page

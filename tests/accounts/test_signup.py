@@ -163,3 +163,21 @@ def test_member_can_manage_emails_and_set_up_totp(member_client):
     if response.status_code == 302:  # allauth asks for the password again first
         assert "reauthenticate" in response["Location"]
     assert member_client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_unverified_member_using_htmx_is_sent_to_the_verify_page(user, client):
+    @verified_member_required
+    def vote(request):
+        return HttpResponse("voted")
+
+    request = RequestFactory().post(
+        "/collabs/apt/vote/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/collabs/apt/"},
+    )
+    request.user = user
+    request.htmx = True
+    response = vote(request)
+    assert response["HX-Redirect"] == "/accounts/verify-first/?next=%2Fcollabs%2Fapt%2F"
+    page = client.get(response["HX-Redirect"])
+    assert page.status_code == 403
+    assert b"Verify your email first" in page.content
