@@ -33,8 +33,14 @@ def ensure_member(username: str, *, password: str, display_name: str = "", bio: 
     email = f"{username}@example.com"
     user = User.objects.filter(username=username).first()
     if user is None:
+        # Demo addresses are not real: no notification mail for them.
         user = User.objects.create_user(
-            username=username, email=email, password=password, display_name=display_name, bio=bio
+            username=username,
+            email=email,
+            password=password,
+            display_name=display_name,
+            bio=bio,
+            email_notifications=False,
         )
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
@@ -42,7 +48,7 @@ def ensure_member(username: str, *, password: str, display_name: str = "", bio: 
     return user
 
 
-def load(*, log: Callable[[str], None]) -> None:
+def load(*, log: Callable[[str], None]) -> str:
     for username, display_name, bio in DEMO_MEMBERS:
         ensure_member(username, password=MEMBER_PASSWORD, display_name=display_name, bio=bio)
     editor = ensure_member(EDITOR_USERNAME, password=EDITOR_PASSWORD, display_name="Crossover Desk")
@@ -50,7 +56,8 @@ def load(*, log: Callable[[str], None]) -> None:
         editor.is_staff = True
         editor.save(update_fields=["is_staff"])
     editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
-    log(
+    log(f"Members: {len(DEMO_MEMBERS)} demo members and the editor.")
+    return (
         f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at http://127.0.0.1:8000/admin/\n"
         f"Demo members ({', '.join(u for u, _, _ in DEMO_MEMBERS[:3])}, …) use the password "
         f"{MEMBER_PASSWORD}"
