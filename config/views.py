@@ -12,12 +12,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from collabs.models import Collab
+
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+    collabs = Collab.objects.published().for_list(user=request.user)
+    context = {"trending": collabs.trending()[:6], "top10": collabs.top()[:10]}
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -1,0 +1,116 @@
+"""Basic back office for the catalogue (the full editors' admin comes later)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from collabs import services
+from collabs.forms import ArtistAdminForm, CollabAdminForm, CreditForm
+from collabs.models import Artist, Collab, CollabStatus, Credit, Genre, ListeningLink, Vote
+from comments.services import thread_create
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    form = CreditForm
+    extra = 2
+    autocomplete_fields = ["artist"]
+
+
+class ListeningLinkInline(admin.TabularInline):
+    model = ListeningLink
+    extra = 1
+
+
+def _preview(field_file, alt: str):
+    if not field_file:
+        return "—"
+    return format_html('<img src="{}" alt="{}" width="120" height="120">', field_file.url, alt)
+
+
+@admin.register(Collab)
+class CollabAdmin(admin.ModelAdmin):
+    form = CollabAdminForm
+    inlines = [CreditInline, ListeningLinkInline]
+    list_display = ["title", "credit_line", "release_date", "status", "vote_count"]
+    list_filter = ["status", "genres", "release_date"]
+    search_fields = ["title", "credits__artist__name", "nominated_artists"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["cover_preview", "vote_count", "hot_score", "thread", "created_at"]
+    autocomplete_fields = ["nominated_by"]
+    filter_horizontal = ["genres"]
+    actions = ["approve", "reject"]
+    date_hierarchy = "release_date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("credits__artist")
+
+    @admin.display(description="Cover art")
+    def cover_preview(self, obj):
+        return _preview(obj.cover_list, f"Cover art of {obj.title}")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.thread = thread_create()
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("cover_upload") is not None:
+            services.collab_cover_set(collab=obj, image=form.cleaned_data["cover_upload"])
+
+    @admin.action(description="Approve the selected nominations (publish them)")
+    def approve(self, request, queryset):
+        changed = services.nominations_decide(collabs=queryset, approve=True)
+        self.message_user(request, f"{changed} nomination(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Reject the selected nominations")
+    def reject(self, request, queryset):
+        changed = services.nominations_decide(collabs=queryset, approve=False)
+        self.message_user(request, f"{changed} nomination(s) rejected.", messages.SUCCESS)
+
+    def get_changeform_initial_data(self, request):
+        return {"status": CollabStatus.PUBLISHED}
+
+
+@admin.register(Artist)
+class ArtistAdmin(admin.ModelAdmin):
+    form = ArtistAdminForm
+    list_display = ["name", "korean_name", "kind", "country", "member_of"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "korean_name", "other_names"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["member_of"]
+    readonly_fields = ["photo_preview"]
+
+    @admin.display(description="Photo")
+    def photo_preview(self, obj):
+        return _preview(obj.photo_list, obj.name)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("photo_upload") is not None:
+            services.artist_photo_set(artist=obj, image=form.cleaned_data["photo_upload"])
+
+
+@admin.register(Genre)
+class GenreAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """Read-only: votes change only through the vote service, which keeps counts exact."""
+
+    list_display = ["collab", "user", "created_at"]
+    list_select_related = ["collab", "user"]
+    search_fields = ["collab__title", "user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,140 @@
+"""Catalogue filters, nominations, and the admin's image and credit fields."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+
+from collabs.models import Artist, Collab, Credit, https_only
+from core import images
+
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+
+SORTS = {
+    "top": "Top voted",
+    "hot": "Trending",
+    "new": "Newest",
+    "discussed": "Most discussed",
+}
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue's GET filters. Anything invalid is ignored, never an error page."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Song or artist: Rosé, 로제, BTS…"}
+        ),
+    )
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS.items(), required=False)
+    year = forms.TypedChoiceField(label="Year", coerce=int, required=False, empty_value=None)
+    genre = forms.ChoiceField(label="Genre", required=False)
+    artist = forms.ChoiceField(label="Artist", required=False)
+    crossover = forms.BooleanField(label="Crossovers only", required=False)
+
+    def __init__(self, data, *, years: list[int], genres, artists):
+        super().__init__(data)
+        self.fields["year"].choices = [("", "Any year"), *((y, str(y)) for y in years)]
+        self.fields["genre"].choices = [("", "Any genre"), *((g.slug, g.name) for g in genres)]
+        self.fields["artist"].choices = [
+            ("", "Any artist"),
+            *((a.slug, a.name) for a in artists),
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid field counts as not given."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "q": (cleaned.get("q") or "").strip(),
+            "sort": cleaned.get("sort") or "top",
+            "year": cleaned.get("year"),
+            "genre": cleaned.get("genre") or "",
+            "artist": cleaned.get("artist") or "",
+            "crossover": bool(cleaned.get("crossover")),
+        }
+
+
+class NominationForm(forms.Form):
+    title = forms.CharField(label="Song title", max_length=200)
+    artists = forms.CharField(
+        label="Artists",
+        max_length=300,
+        help_text="As they are credited, e.g. “Rosé & Bruno Mars”.",
+    )
+    release_date = forms.DateField(
+        label="Release date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    link = forms.URLField(
+        label="Where to listen",
+        max_length=500,
+        assume_scheme="https",
+        validators=[https_only],
+        help_text="A https:// link to the song (YouTube, Spotify, Apple Music…).",
+    )
+    note = forms.CharField(
+        label="Why it belongs here",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_release_date(self):
+        released = self.cleaned_data["release_date"]
+        if released.year < 1950 or released > date.today() + timedelta(days=366):
+            raise forms.ValidationError("Enter the date the song came out.")
+        return released
+
+
+class ImageUploadField(forms.FileField):
+    """A file field whose cleaned value is the validated, decoded PIL image (or None)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", "JPEG, PNG, WebP or GIF, up to 5 MB. Re-encoded, metadata removed."
+        )
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        return images.clean_image(upload)
+
+
+class CollabAdminForm(forms.ModelForm):
+    cover_upload = ImageUploadField(label="New cover art")
+
+    class Meta:
+        model = Collab
+        fields = [
+            "title", "slug", "release_date", "status", "genres", "description",
+            "nominated_by", "nominated_artists", "nomination_note",
+        ]  # fmt: skip
+
+
+class ArtistAdminForm(forms.ModelForm):
+    photo_upload = ImageUploadField(label="New photo")
+
+    class Meta:
+        model = Artist
+        fields = [
+            "name", "korean_name", "other_names", "slug", "kind", "country", "member_of", "bio",
+        ]  # fmt: skip
+
+
+class CreditForm(forms.ModelForm):
+    # Keep the spaces: " feat. " is the join phrase, "feat." would glue names together.
+    join_phrase = forms.CharField(
+        required=False, strip=False, max_length=20, help_text='" & ", " feat. ", " x "'
+    )
+
+    class Meta:
+        model = Credit
+        fields = ["position", "artist", "credited_as", "join_phrase", "role"]

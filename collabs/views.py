@@ -1,0 +1,140 @@
+"""Catalogue, collab and artist pages, voting, leaderboards and nominations."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from accounts.access import verified_member_required
+from collabs import services
+from collabs.forms import SORTS, CatalogueForm, NominationForm
+from collabs.models import Artist, Collab, Genre, collaborators_of
+from core.pagination import page_of
+
+PAGE_SIZE = 12
+
+
+class HtmxHttpRequest(HttpRequest):
+    """For typing: django-htmx's middleware adds `.htmx`."""
+
+    htmx: HtmxDetails
+
+
+def _wants_partial(request: HtmxHttpRequest) -> bool:
+    return (
+        bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
+
+
+def _render(request: HtmxHttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
+    """The full page, or only `partial` of it for an htmx request; cached per kind."""
+    if _wants_partial(request):
+        template = f"{template}#{partial}"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def collab_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = CatalogueForm(
+        request.GET,
+        years=Collab.objects.published().release_years(),
+        genres=Genre.objects.all(),
+        artists=Artist.objects.with_published_collabs(),
+    )
+    filters = form.filters()
+    collabs = Collab.objects.published().catalogue(**filters).for_list(user=request.user)
+    page = page_of(collabs, request.GET.get("page"), per_page=PAGE_SIZE)
+    shown = {k: v for k, v in filters.items() if v and not (k == "sort" and v == "top")}
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "sort_label": SORTS[filters["sort"]],
+        "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
+        "is_filtered": any(k != "sort" for k in shown),
+    }
+    return _render(request, "collabs/list.html", "results", context)
+
+
+@require_GET
+def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    collab = get_object_or_404(Collab.objects.published().for_detail(user=request.user), slug=slug)
+    published = Collab.objects.published()
+    context = {
+        "collab": collab,
+        "rank": published.rank_of(collab),
+        "related": published.related_to(collab).for_list(user=request.user).top()[:4],
+    }
+    return render(request, "collabs/detail.html", context)
+
+
+@require_POST
+@verified_member_required
+def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    collab = get_object_or_404(Collab.objects.published(), slug=slug)
+    result = services.vote_toggle(user=request.user, collab=collab)
+    if request.htmx:
+        collab.vote_count, collab.has_voted = result.vote_count, result.voted
+        context = {"collab": collab, "vote_message": result.message}
+        return render(request, "collabs/detail.html#vote-button", context)
+    if result.message:
+        messages.warning(request, result.message)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = collab.get_absolute_url()
+    return redirect(back)
+
+
+@require_GET
+def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    artist = get_object_or_404(Artist.objects.for_page(), slug=slug)
+    collabs = list(
+        Collab.objects.published().featuring(artist).for_list(user=request.user).newest()
+    )
+    context = {
+        "artist": artist,
+        "collabs": collabs,
+        "collaborators": collaborators_of(artist, collabs),
+    }
+    return render(request, "collabs/artist.html", context)
+
+
+@require_GET
+def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
+    published = Collab.objects.published()
+    years = published.release_years()
+    if year is not None and year not in years:
+        raise Http404("No collabs from that year yet.")
+    collabs = published.released_in(year) if year else published
+    context = {
+        "year": year,
+        "years": years,
+        "all_time": collabs.for_list(user=request.user).top()[:20],
+        "trending": collabs.for_list(user=request.user).trending()[:10],
+    }
+    return render(request, "collabs/top.html", context)
+
+
+@login_required
+@verified_member_required
+@require_http_methods(["GET", "POST"])
+def nominate(request: HtmxHttpRequest) -> HttpResponse:
+    form = NominationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.collab_nominate(user=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            f"Thanks! “{form.cleaned_data['title']}” is waiting for an editor to check it.",
+        )
+        return redirect("collabs:list")
+    return render(request, "collabs/nominate.html", {"form": form})
