@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles.models import Article
 from collabs.models import Collab
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     collabs = Collab.objects.published().for_list(user=request.user)
     context = {"trending": collabs.trending()[:6], "top10": collabs.top()[:10]}
+    context["featured_article"] = Article.objects.published().for_list().newest().first()
     return render(request, "home.html", context)
 
 
