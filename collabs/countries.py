@@ -255,10 +255,3 @@ COUNTRIES: dict[str, str] = {
 }
 
 COUNTRY_CHOICES = sorted(COUNTRIES.items(), key=lambda item: item[1])
-
-
-def flag(code: str) -> str:
-    """The flag emoji for a country code: two regional-indicator letters."""
-    if len(code) != 2 or not code.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code.upper())

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from collabs.countries import COUNTRIES, COUNTRY_CHOICES, flag
+from collabs.countries import COUNTRIES, COUNTRY_CHOICES
 
 # Rankings ---------------------------------------------------------------------
 #
@@ -141,10 +141,6 @@ class Artist(models.Model):
         return COUNTRIES.get(self.country, self.country)
 
     @property
-    def flag(self) -> str:
-        return flag(self.country)
-
-    @property
     def other_names_list(self) -> list[str]:
         return [name.strip() for name in self.other_names.split(",") if name.strip()]
 
@@ -165,12 +161,10 @@ class CollabQuerySet(models.QuerySet):
 
     # What a page needs, in a fixed number of queries ----------------------
     def for_list(self, *, user=None) -> CollabQuerySet:
-        """Cards and rankings: credits with their artists, genres, comment count, own vote."""
+        """Cards and rankings: credits with their artists, comment count, the member's vote."""
         return (
             self.select_related("thread")
-            .prefetch_related(
-                Prefetch("credits", queryset=Credit.objects.select_related("artist")), "genres"
-            )
+            .prefetch_related(Prefetch("credits", queryset=Credit.objects.select_related("artist")))
             .with_user_vote(user)
         )
 
@@ -358,7 +352,8 @@ class Collab(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} — {self.credit_line}" if self.pk else self.title
+        # Only the title: the credit line needs the credits, and __str__ must not query.
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("collabs:detail", kwargs={"slug": self.slug})

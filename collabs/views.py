@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from accounts.access import verified_member_required
@@ -63,7 +64,14 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
         "is_filtered": any(k != "sort" for k in shown),
     }
-    return _render(request, "collabs/list.html", "results", context)
+    response = _render(request, "collabs/list.html", "results", context)
+    if _wants_partial(request):
+        # Push the canonical URL (no empty or invalid fields) rather than the raw form.
+        params = "&".join(
+            filter(None, [context["query"], f"page={page.number}" * (page.number > 1)])
+        )
+        push_url(response, f"{request.path}?{params}" if params else request.path)
+    return response
 
 
 @require_GET

@@ -13,11 +13,26 @@ register = template.Library()
 
 SIZES = {"list": 360, "detail": 720}
 
+# Gradient pairs in the site's lightstick palette; a slug's hash picks one, so a
+# collab keeps its colours everywhere it appears.
+GRADIENTS = [
+    ("#ff2d8d", "#7c3aed"),
+    ("#b03aed", "#4f7cff"),
+    ("#ff7a59", "#e6007e"),
+    ("#00b3c7", "#4f46e5"),
+    ("#f43f5e", "#a21caf"),
+    ("#ec4899", "#f59e0b"),
+    ("#6366f1", "#06b6d4"),
+    ("#8b5cf6", "#ec4899"),
+    ("#0ea5e9", "#14b8a6"),
+    ("#e11d48", "#7c3aed"),
+]
 
-def _hues(seed: str) -> tuple[int, int]:
+
+def _colours(seed: str) -> tuple[str, str]:
     digest = hashlib.sha256(seed.encode()).digest()
-    first = digest[0] * 360 // 256
-    return first, (first + 50 + digest[1] % 90) % 360
+    start, end = GRADIENTS[digest[0] % len(GRADIENTS)]
+    return (end, start) if digest[1] % 2 else (start, end)
 
 
 def _initials(name: str) -> str:
@@ -29,7 +44,7 @@ def _initials(name: str) -> str:
 def _placeholder(*, seed: str, text: str, css_class: str, shape: str) -> SafeString:
     """An inline SVG: a gradient from the seed's hash and the initials. Presentation
     attributes only, since the CSP allows no style attributes."""
-    first, second = _hues(seed)
+    first, second = _colours(seed)
     gradient_id = f"g{uuid.uuid4().hex[:10]}"
     if shape == "circle":
         backdrop = format_html('<circle cx="50" cy="50" r="50" fill="url(#{})"/>', gradient_id)
@@ -45,8 +60,7 @@ def _placeholder(*, seed: str, text: str, css_class: str, shape: str) -> SafeStr
         '<svg class="{} placeholder" viewBox="0 0 100 100" preserveAspectRatio="xMidYMid slice" '
         'aria-hidden="true" focusable="false">'
         '<defs><linearGradient id="{}" x1="0" y1="0" x2="1" y2="1">'
-        '<stop offset="0" stop-color="hsl({} 88% 58%)"/>'
-        '<stop offset="1" stop-color="hsl({} 78% 42%)"/>'
+        '<stop offset="0" stop-color="{}"/><stop offset="1" stop-color="{}"/>'
         "</linearGradient></defs>{}"
         '<text x="50" y="50" dy="0.35em" text-anchor="middle" font-size="{}" font-weight="800" '
         'fill="#ffffff" font-family="system-ui, sans-serif" letter-spacing="1">{}</text></svg>',

@@ -69,3 +69,14 @@ def login(live_server):
         page.wait_for_load_state()
 
     return do_login
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """Shadow pytest-playwright's fallback `base_url` fixture.
+
+    Without pytest-base-url installed, pytest-playwright 0.10 defines base_url as a
+    session fixture on a plugin instance, which pytest 9 refuses
+    (PytestRemovedIn10Warning is an error). The tests pass live_server URLs anyway.
+    """
+    return None

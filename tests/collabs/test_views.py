@@ -1,0 +1,427 @@
+"""Pages: catalogue (full and htmx), collab, artist, leaderboards, home, voting, nominations."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from collabs import services
+from collabs.models import Collab, CollabStatus, Genre, Vote
+from comments.models import Thread
+from tests.collabs.conftest import make_artist, make_collab
+from tests.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+def _slugs(response) -> list[str]:
+    """Collab slugs in the order their cards appear."""
+    html = response.content.decode()
+    return re.findall(r'<h3 class="collab-card-title"><a href="/collabs/([^/]+)/"', html)
+
+
+# Catalogue --------------------------------------------------------------------
+
+
+def test_the_catalogue_lists_published_collabs(client, catalogue):
+    response = client.get(reverse("collabs:list"))
+    assert response.status_code == 200
+    assert "<html" in response.content.decode()
+    assert sorted(_slugs(response)) == sorted(catalogue)
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_gets_only_the_results_partial(client, catalogue):
+    response = client.get(reverse("collabs:list"), {"q": "BTS"}, headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and "<form" not in html
+    assert html.lstrip().startswith('<section id="results"')
+    assert sorted(_slugs(response)) == ["best-of-me", "killin-it-girl", "mic-drop-steve-aoki-remix",
+                                        "waste-it-on-me"]  # fmt: skip
+    assert "HX-Request" in response["Vary"]
+
+
+def test_filters_and_page_links_target_the_results_and_push_the_url(client, catalogue):
+    html = client.get(reverse("collabs:list")).content.decode()
+    form = re.search(r'<form class="catalogue-filters[^>]*>', html, re.S).group(0)
+    assert 'method="get"' in form and 'action="/collabs/"' in form
+    assert 'hx-get="/collabs/"' in form and 'hx-target="#results"' in form
+    assert 'hx-push-url="true"' in form
+    assert "hx-on" not in html and " style=" not in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"year": "2020"}, {"sour-candy", "ice-cream"}),
+        ({"year": "2017", "genre": "edm"}, {"best-of-me", "mic-drop-steve-aoki-remix"}),
+        ({"genre": "hip-hop"}, {"5-4-3-pretty-woman", "killin-it-girl",
+                                "mic-drop-steve-aoki-remix"}),
+        ({"artist": "rose"}, {"apt", "sour-candy", "ice-cream"}),
+        ({"artist": "blackpink"}, {"apt", "eyes-closed", "sour-candy", "ice-cream"}),
+        ({"artist": "steve-aoki"}, {"mic-drop-steve-aoki-remix", "waste-it-on-me"}),
+        ({"q": "로제"}, {"apt"}),
+        ({"q": "Roseanne Park"}, {"apt"}),
+        ({"q": "rosé"}, {"apt"}),
+        ({"q": "candy"}, {"sour-candy"}),
+        ({"q": "nothing like this"}, set()),
+        # Nonsense values are ignored rather than failing the page.
+        ({"year": "abc", "genre": "no-such-genre", "sort": "sideways"}, "all"),
+    ],
+)  # fmt: skip
+def test_catalogue_filters(client, catalogue, params, expected):
+    response = client.get(reverse("collabs:list"), params)
+    assert response.status_code == 200
+    assert set(_slugs(response)) == (set(catalogue) if expected == "all" else expected)
+
+
+def test_crossover_only_leaves_out_single_country_collabs(client, catalogue):
+    korean = make_artist("Seoul")
+    make_collab("Home grown", (korean, " & "), (make_artist("Busan"),))
+    everything = set(_slugs(client.get(reverse("collabs:list"))))
+    crossovers = set(_slugs(client.get(reverse("collabs:list"), {"crossover": "on"})))
+    assert everything - crossovers == {"home-grown"}
+
+
+@pytest.fixture
+def ranked(db):
+    """Three collabs where top, hot, new and most discussed all disagree."""
+    artist = make_artist("Artist")
+    loved = make_collab("Loved", (artist,), released=date(2019, 1, 1))
+    recent = make_collab("Recent", (artist,), released=date(2025, 1, 1))
+    talked = make_collab("Talked about", (artist,), released=date(2022, 1, 1))
+    now = timezone.now()
+    for _ in range(3):
+        services.vote_cast(user=MemberFactory(), collab=loved, at=now - timedelta(days=60))
+    for _ in range(2):
+        services.vote_cast(user=MemberFactory(), collab=recent, at=now)
+    Thread.objects.filter(pk=talked.thread_id).update(comment_count=12)
+    Thread.objects.filter(pk=loved.thread_id).update(comment_count=1)
+    return loved, recent, talked
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("top", ["loved", "recent", "talked-about"]),
+        ("", ["loved", "recent", "talked-about"]),
+        ("hot", ["recent", "loved", "talked-about"]),
+        ("new", ["recent", "talked-about", "loved"]),
+        ("discussed", ["talked-about", "loved", "recent"]),
+    ],
+)
+def test_catalogue_sorts(client, ranked, sort, order):
+    assert _slugs(client.get(reverse("collabs:list"), {"sort": sort})) == order
+
+
+@pytest.fixture
+def many(db):
+    artist = make_artist("Prolific")
+    return [make_collab(f"Song {i:02}", (artist,), released=date(2020, 1, 1) + timedelta(days=i))
+            for i in range(30)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [("1", 1), ("2", 2), ("3", 3), ("0", 1), ("-4", 1), ("999", 3), ("abc", 1), ("", 1)],
+)
+def test_pagination_edges_show_a_real_page(client, many, page, shown):
+    response = client.get(reverse("collabs:list"), {"sort": "new", "page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+    assert len(_slugs(response)) == (6 if shown == 3 else 12)
+
+
+def test_page_links_keep_the_filters(client, many):
+    html = client.get(reverse("collabs:list"), {"sort": "new", "q": "song"}).content.decode()
+    assert 'href="?q=song&amp;sort=new&amp;page=2"' in html
+    assert 'hx-get="?q=song&amp;sort=new&amp;page=2"' in html
+    partial = client.get(reverse("collabs:list"), {"sort": "new", "page": "2"}, headers=HX)
+    assert 'href="?sort=new&amp;page=3"' in partial.content.decode()
+    assert partial["HX-Push-Url"] == "/collabs/?sort=new&page=2"
+
+
+def test_htmx_pushes_the_canonical_url(client, catalogue):
+    params = {"q": "", "sort": "top", "year": "2020", "genre": "", "artist": "", "page": "1"}
+    response = client.get(reverse("collabs:list"), params, headers=HX)
+    assert response["HX-Push-Url"] == "/collabs/?year=2020"
+    response = client.get(reverse("collabs:list"), {"sort": "top"}, headers=HX)
+    assert response["HX-Push-Url"] == "/collabs/"
+
+
+# Collab page ------------------------------------------------------------------
+
+
+def test_the_collab_page(client, catalogue):
+    apt = catalogue["apt"]
+    services.vote_cast(user=MemberFactory(), collab=apt)
+    Collab.objects.filter(pk=apt.pk).update(description="**Big** <script>alert(1)</script>")
+    response = client.get(apt.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>APT.</h1>" in html
+    assert (
+        '<a href="/artists/rose/">Rosé</a> &amp; <a href="/artists/bruno-mars/">Bruno Mars</a>'
+        in html
+    )
+    assert "<strong>Big</strong>" in html and "<script>alert" not in html
+    assert '<section id="discussion"' in html and ">Discussion</h2>" in html
+    assert "#1 of all time" in html
+    assert 'aria-pressed="false"' in html
+    assert "https://www.youtube.com/results?search_query=APT." in html
+    related = [c.slug for c in response.context["related"]]
+    assert set(related) <= {"eyes-closed", "sour-candy", "ice-cream"} and related
+
+
+def test_hidden_collabs_are_not_found(client, member):
+    for status in (CollabStatus.NOMINATED, CollabStatus.REJECTED):
+        collab = make_collab(f"Hidden {status}", (make_artist(status),), status=status)
+        assert client.get(collab.get_absolute_url()).status_code == 404
+        assert collab.slug not in _slugs(client.get(reverse("collabs:list")))
+
+
+def test_an_unknown_collab_is_404(client, db):
+    assert client.get("/collabs/no-such-song/").status_code == 404
+
+
+# Voting -----------------------------------------------------------------------
+
+
+def test_a_member_votes_without_js_and_comes_back(member_client, member, apt):
+    url = reverse("collabs:vote", args=[apt.slug])
+    response = member_client.post(url, {"next": apt.get_absolute_url()})
+    assert response.status_code == 302 and response["Location"] == "/collabs/apt/"
+    page = member_client.get(apt.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' in page and "<strong>1</strong> vote" in page
+
+    member_client.post(url, {"next": apt.get_absolute_url()})
+    page = member_client.get(apt.get_absolute_url()).content.decode()
+    assert 'aria-pressed="false"' in page and "<strong>0</strong> votes" in page
+
+
+def test_an_unsafe_next_is_ignored(member_client, apt):
+    url = reverse("collabs:vote", args=[apt.slug])
+    response = member_client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == "/collabs/apt/"
+
+
+def test_htmx_voting_returns_the_button_partial(member_client, member, apt):
+    url = reverse("collabs:vote", args=[apt.slug])
+    response = member_client.post(url, headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="vote-button"')
+    assert 'aria-pressed="true"' in html and "<strong>1</strong> vote" in html
+    assert "<html" not in html
+
+    html = member_client.post(url, headers=HX).content.decode()
+    assert 'aria-pressed="false"' in html and "<strong>0</strong> votes" in html
+    assert not Vote.objects.exists()
+
+
+def test_a_visitor_is_sent_to_log_in_and_back(client, apt):
+    url = reverse("collabs:vote", args=[apt.slug])
+    response = client.post(url, {"next": apt.get_absolute_url()})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=/collabs/apt/"
+    assert not Vote.objects.exists()
+
+
+def test_an_htmx_visitor_gets_a_client_redirect_to_log_in(client, apt):
+    url = reverse("collabs:vote", args=[apt.slug])
+    headers = {**HX, "HX-Current-URL": "http://testserver/collabs/apt/"}
+    response = client.post(url, headers=headers)
+    assert response["HX-Redirect"].startswith(reverse("account_login"))
+    assert response["HX-Redirect"].endswith("?next=/collabs/apt/")
+    assert not Vote.objects.exists()
+
+
+def test_an_unverified_member_cannot_vote(client, user, apt):
+    client.force_login(user)
+    response = client.post(reverse("collabs:vote", args=[apt.slug]))
+    assert response.status_code == 403
+    assert not Vote.objects.exists()
+    apt.refresh_from_db()
+    assert apt.vote_count == 0
+
+
+def test_voting_needs_post(member_client, apt):
+    assert member_client.get(reverse("collabs:vote", args=[apt.slug])).status_code == 405
+
+
+def test_a_hidden_collab_cannot_be_voted_for(member_client, member):
+    collab = make_collab("Waiting", (make_artist("X"),), status=CollabStatus.NOMINATED)
+    response = member_client.post(reverse("collabs:vote", args=[collab.slug]))
+    assert response.status_code == 404
+    assert not Vote.objects.exists()
+
+
+# Artist pages -----------------------------------------------------------------
+
+
+def test_apt_is_on_roses_page_and_blackpinks_page(client, catalogue):
+    rose = client.get(reverse("collabs:artist", args=["rose"]))
+    assert "apt" in _slugs(rose)
+    html = rose.content.decode()
+    assert "로제" in html and "Roseanne Park" in html
+    assert 'href="/artists/blackpink/"' in html
+
+    blackpink = client.get(reverse("collabs:artist", args=["blackpink"]))
+    assert set(_slugs(blackpink)) == {"apt", "eyes-closed", "sour-candy", "ice-cream"}
+    html = blackpink.content.decode()
+    assert 'href="/artists/jisoo/"' in html and 'href="/artists/rose/"' in html
+    assert [a.slug for a in blackpink.context["collaborators"]] == [
+        "bruno-mars", "lady-gaga", "selena-gomez", "zayn",
+    ]  # fmt: skip
+
+
+def test_an_unknown_artist_is_404(client, db):
+    assert client.get("/artists/nobody/").status_code == 404
+
+
+# Leaderboards and home --------------------------------------------------------
+
+
+def test_leaderboards(client, ranked):
+    response = client.get(reverse("collabs:top"))
+    assert [c.slug for c in response.context["all_time"]] == ["loved", "recent", "talked-about"]
+    # Trending only counts collabs with votes.
+    assert [c.slug for c in response.context["trending"]] == ["recent", "loved"]
+    year = client.get(reverse("collabs:top_year", args=[2025]))
+    assert [c.slug for c in year.context["all_time"]] == ["recent"]
+    assert client.get(reverse("collabs:top_year", args=[1999])).status_code == 404
+
+
+def test_home_shows_trending_and_the_top_ten(client, ranked):
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert "Trending now" in html and "Top 10 of all time" in html
+    assert [c.slug for c in response.context["top10"]] == ["loved", "recent", "talked-about"]
+    assert [c.slug for c in response.context["trending"]] == ["recent", "loved"]
+
+
+def test_the_profile_lists_voted_collabs(client, member, apt):
+    services.vote_cast(user=member, collab=apt)
+    html = client.get(member.get_absolute_url()).content.decode()
+    assert "Voted for" in html and 'href="/collabs/apt/"' in html
+
+
+# Nominations ------------------------------------------------------------------
+
+NOMINATION = {
+    "title": "Seven",
+    "artists": "Jung Kook feat. Latto",
+    "release_date": "2023-07-14",
+    "link": "https://www.youtube.com/watch?v=QU9c0053UAU",
+    "note": "Summer anthem.",
+}
+
+
+def test_a_member_nominates_a_collab_that_waits_for_an_editor(member_client, member):
+    assert member_client.get(reverse("collabs:nominate")).status_code == 200
+    response = member_client.post(reverse("collabs:nominate"), NOMINATION)
+    assert response.status_code == 302
+    collab = Collab.objects.get(title="Seven")
+    assert collab.status == CollabStatus.NOMINATED and collab.nominated_by == member
+    assert collab.nominated_artists == "Jung Kook feat. Latto"
+    assert member_client.get(collab.get_absolute_url()).status_code == 404
+    assert "seven" not in _slugs(member_client.get(reverse("collabs:list")))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"link": "http://www.youtube.com/watch?v=1"}, "link"),
+        ({"link": "javascript:alert(1)"}, "link"),
+        ({"title": ""}, "title"),
+        ({"artists": ""}, "artists"),
+        ({"release_date": ""}, "release_date"),
+        ({"release_date": "not a date"}, "release_date"),
+        ({"link": ""}, "link"),
+    ],
+)
+def test_bad_nominations_are_refused(member_client, change, field):
+    response = member_client.post(reverse("collabs:nominate"), {**NOMINATION, **change})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Collab.objects.exists()
+
+
+def test_visitors_are_sent_to_log_in_before_nominating(client, db):
+    response = client.get(reverse("collabs:nominate"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=/collabs/nominate/"
+    client.post(reverse("collabs:nominate"), NOMINATION)
+    assert not Collab.objects.exists()
+
+
+def test_unverified_members_cannot_nominate(client, db):
+    client.force_login(UserFactory())
+    assert client.post(reverse("collabs:nominate"), NOMINATION).status_code == 403
+    assert not Collab.objects.exists()
+
+
+# Query counts -----------------------------------------------------------------
+
+
+@pytest.fixture
+def grow(db):
+    """grow(n): make the catalogue n collabs big, with credits, genres, groups and votes."""
+    genre = Genre.objects.create(name="Pop", slug="pop")
+    group = make_artist("Group", kind="group")
+    voters = MemberFactory.create_batch(2)
+    made: list[Collab] = []
+
+    def grow_to(n: int) -> list[Collab]:
+        while len(made) < n:
+            i = len(made)
+            member = make_artist(f"Member {i}", member_of=group)
+            guest = make_artist(f"Guest {i}", country="US")
+            collab = make_collab(f"Song {i}", (member, " feat. "), (guest,),
+                                 released=date(2024, 1, 1), genres=[genre])  # fmt: skip
+            for voter in voters[: i % 3]:
+                services.vote_cast(user=voter, collab=collab)
+            made.append(collab)
+        return made
+
+    return grow_to
+
+
+# Queries per page for a visitor, the same for 3 collabs and for 50 (no query per row):
+# home: trending + top 10, each with one credits prefetch;
+# list: years, genres, artists for the filters, count, page, credits;
+# detail: collab, credits, genres, links, rank, related + their credits;
+# artist: artist (with group), members, collabs, credits;
+# top, top/<year>: years, all time + credits, trending + credits.
+# A member adds one query: the user (the session comes from the cache).
+PAGES = {
+    "home": (lambda c: reverse("home"), 4),
+    "list": (lambda c: reverse("collabs:list"), 6),
+    "list_filtered": (lambda c: reverse("collabs:list") + "?crossover=on&sort=hot&genre=pop", 6),
+    "detail": (lambda c: c[0].get_absolute_url(), 7),
+    "artist": (lambda c: reverse("collabs:artist", args=["group"]), 4),
+    "top": (lambda c: reverse("collabs:top"), 5),
+    "top_year": (lambda c: reverse("collabs:top_year", args=[2024]), 5),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_query_counts_do_not_grow_with_the_catalogue(
+    client, grow, django_assert_num_queries, page, who
+):
+    url_for, queries = PAGES[page]
+    if who == "member":
+        client.force_login(MemberFactory())
+        queries += 1
+    for size in (3, 50):
+        collabs = grow(size)
+        with django_assert_num_queries(queries):
+            assert client.get(url_for(collabs)).status_code == 200
