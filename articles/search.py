@@ -5,7 +5,7 @@ stemming, names with the 'simple' configuration so nothing is stemmed away), and
 substring match is OR-ed in so that partial names and Hangul ("로제") still match whatever
 the server's text-search parser makes of them. On SQLite the same substring match decides,
 ranked by where it matched (exact title, title prefix, title, elsewhere). Each kind is one
-query (collab cards add their two prefetches): five queries, whatever the data.
+query (collab cards add their credits' prefetch): four queries, whatever the data.
 """
 
 from __future__ import annotations

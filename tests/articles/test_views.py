@@ -123,8 +123,8 @@ def test_detail_queries_do_not_grow_with_featured_collabs(
 ):
     article = make_article("Many collabs", featured=[make_collab(f"Song {i}") for i in range(n)])
     # Member (the session is cached), article+author+thread, features, collabs with the
-    # member's own vote, their credits, their genres.
-    with django_assert_num_queries(6):
+    # member's own vote, their credits with artists.
+    with django_assert_num_queries(5):
         response = member_client.get(detail(article))
     assert response.status_code == 200
     assert len(response.context["article"].featured) == n

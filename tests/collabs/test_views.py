@@ -217,7 +217,7 @@ def test_htmx_voting_returns_the_button_partial(member_client, member, apt):
     response = member_client.post(url, headers=HX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="vote-button"')
+    assert html.lstrip().startswith('<div id="vote-apt"')
     assert 'aria-pressed="true"' in html and "<strong>1</strong> vote" in html
     assert "<html" not in html
 
@@ -402,7 +402,8 @@ def grow(db):
 # top, top/<year>: years, all time + credits, trending + credits.
 # A member adds one query: the user (the session comes from the cache).
 PAGES = {
-    "home": (lambda c: reverse("home"), 4),
+    # +1: the latest published article, featured at the top (articles).
+    "home": (lambda c: reverse("home"), 5),
     "list": (lambda c: reverse("collabs:list"), 6),
     "list_filtered": (lambda c: reverse("collabs:list") + "?crossover=on&sort=hot&genre=pop", 6),
     "detail": (lambda c: c[0].get_absolute_url(), 7),
