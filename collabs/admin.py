@@ -1,4 +1,4 @@
-"""Basic back office for the catalogue (the full editors' admin comes later)."""
+"""The editors' catalogue desk: collabs with their credits, nominations, artists, genres."""
 
 from __future__ import annotations
 
@@ -29,16 +29,36 @@ def _preview(field_file, alt: str):
     return format_html('<img src="{}" alt="{}" width="120" height="120">', field_file.url, alt)
 
 
+class NominationFilter(admin.SimpleListFilter):
+    """The nominations queue: what members proposed and an editor has yet to decide."""
+
+    title = "nominations"
+    parameter_name = "nominations"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for an editor"), ("rejected", "Rejected")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(status=CollabStatus.NOMINATED).order_by("created_at")
+        if self.value() == "rejected":
+            return queryset.filter(status=CollabStatus.REJECTED)
+        return queryset
+
+
 @admin.register(Collab)
 class CollabAdmin(admin.ModelAdmin):
     form = CollabAdminForm
     inlines = [CreditInline, ListeningLinkInline]
-    list_display = ["title", "credit_line", "release_date", "status", "vote_count"]
-    list_filter = ["status", "genres", "release_date"]
+    list_display = ["title", "credit_line", "release_date", "status", "vote_count", "nominated_by"]
+    list_filter = [NominationFilter, "status", "genres", "release_date"]
+    list_select_related = ["nominated_by"]
     search_fields = ["title", "credits__artist__name", "nominated_artists"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["cover_preview", "vote_count", "hot_score", "thread", "created_at"]
-    autocomplete_fields = ["nominated_by"]
+    # nominated_by is a record of who proposed it; editors have no access to member accounts.
+    readonly_fields = [
+        "cover_preview", "vote_count", "hot_score", "thread", "created_at", "nominated_by",
+    ]  # fmt: skip
     filter_horizontal = ["genres"]
     actions = ["approve", "reject"]
     date_hierarchy = "release_date"
@@ -58,12 +78,14 @@ class CollabAdmin(admin.ModelAdmin):
         if form.cleaned_data.get("cover_upload") is not None:
             services.collab_cover_set(collab=obj, image=form.cleaned_data["cover_upload"])
 
-    @admin.action(description="Approve the selected nominations (publish them)")
+    @admin.action(
+        description="Approve the selected nominations (publish them)", permissions=["change"]
+    )
     def approve(self, request, queryset):
         changed = services.nominations_decide(collabs=queryset, approve=True)
         self.message_user(request, f"{changed} nomination(s) published.", messages.SUCCESS)
 
-    @admin.action(description="Reject the selected nominations")
+    @admin.action(description="Reject the selected nominations", permissions=["change"])
     def reject(self, request, queryset):
         changed = services.nominations_decide(collabs=queryset, approve=False)
         self.message_user(request, f"{changed} nomination(s) rejected.", messages.SUCCESS)

@@ -187,12 +187,20 @@ def collab_nominate(
 
 def nominations_decide(*, collabs: Iterable[Collab], approve: bool) -> int:
     """Publish or reject nominated collabs; returns how many changed."""
+    from collabs.tasks import nomination_decided_email
+
     status = CollabStatus.PUBLISHED if approve else CollabStatus.REJECTED
     with transaction.atomic():
         pks = [c.pk for c in collabs if c.status == CollabStatus.NOMINATED]
-        return Collab.objects.filter(pk__in=pks, status=CollabStatus.NOMINATED).update(
-            status=status
+        waiting = Collab.objects.select_for_update().filter(
+            pk__in=pks, status=CollabStatus.NOMINATED
         )
+        decided = list(waiting.values_list("pk", flat=True))
+        Collab.objects.filter(pk__in=decided).update(status=status)
+        # The nominating member hears about it once the decision is committed.
+        for pk in decided:
+            transaction.on_commit(lambda pk=pk: nomination_decided_email.enqueue(collab_id=pk))
+        return len(decided)
 
 
 # Images -----------------------------------------------------------------------

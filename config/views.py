@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from articles.models import Article
 from collabs.models import Collab
 from comments.models import Comment
 
@@ -25,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "trending": collabs.trending()[:6],
         "top10": collabs.top()[:10],
         "latest_comments": Comment.objects.visible().latest_for_home(6),
+        "featured_article": Article.objects.published().for_list().newest().first(),
     }
     return render(request, "home.html", context)
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from accounts.editors import sync_editor_permissions
 from tests.factories import MemberFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -35,7 +36,10 @@ def member(db):
 def editor(db):
     """A staff member in the Editors group (not a superuser)."""
     editor = MemberFactory(username="desk", is_staff=True)
-    editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    # The data migration made the group; after a transactional test's flush it is gone,
+    # so rebuild it from the one list of editor permissions.
+    sync_editor_permissions()
+    editor.groups.add(Group.objects.get(name="Editors"))
     return editor
 
 

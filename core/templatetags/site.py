@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core.markdown import render_markdown
+from core.urls import absolute_url
 
 register = template.Library()
 
@@ -46,3 +47,9 @@ def avatar(user, size: int = 48, css_class: str = "avatar") -> SafeString:
 @register.filter
 def markdown(text: str) -> SafeString:
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
+
+
+@register.simple_tag
+def absolute(path: str) -> str:
+    """`path` on the site's public address (SITE_URL): canonical links, Open Graph URLs."""
+    return absolute_url(path)

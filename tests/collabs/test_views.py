@@ -218,7 +218,7 @@ def test_htmx_voting_returns_the_button_partial(member_client, member, apt):
     response = member_client.post(url, headers=HX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="vote-button"')
+    assert html.lstrip().startswith('<div id="vote-apt"')
     assert 'aria-pressed="true"' in html and "<strong>1</strong> vote" in html
     assert "<html" not in html
 
@@ -396,7 +396,8 @@ def grow(db):
 
 
 # Queries per page (visitor, member), the same for 3 collabs and for 50 (no query per row):
-# home: trending + top 10, each with one credits prefetch, latest comments;
+# home: trending + top 10, each with one credits prefetch, latest comments, the featured
+#   article;
 # list: years, genres, artists for the filters, count, page, credits;
 # detail: collab, credits, genres, links, rank, related + their credits, the discussion's
 #   first page of comments (its replies come in one more query when there are any);
@@ -406,7 +407,7 @@ def grow(db):
 # count in the header; on a collab page also their email verification and any mute, which
 # decide whether the comment box shows.
 PAGES = {
-    "home": (lambda c: reverse("home"), 5, 7),
+    "home": (lambda c: reverse("home"), 6, 8),
     "list": (lambda c: reverse("collabs:list"), 6, 8),
     "list_filtered": (
         lambda c: reverse("collabs:list") + "?crossover=on&sort=hot&genre=pop",

@@ -1,0 +1,143 @@
+"""Writes to articles: create, save (which renders the body), publish, hero images."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL.Image import Image
+
+from articles.models import Article, ArticleStatus, FeaturedCollab
+from collabs.models import Collab
+from comments.services import thread_create
+from core import images
+from core.markdown import render_markdown
+
+HERO_FULL = images.Rendition(2000, 2000, crop=False)
+# 16:9: wide on the article page, and the shape Open Graph previews use.
+HERO_DETAIL = images.Rendition(1280, 720)
+HERO_LIST = images.Rendition(640, 360)
+
+HERO_ALT_REQUIRED = "Describe the hero image in the alt text, for readers who cannot see it."
+
+
+def unique_article_slug(text: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(text)[:180].strip("-") or "article"
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def article_save(*, article: Article, hero: Image | None = None) -> Article:
+    """Save an article (new or changed): render its body, give a new one its discussion
+    thread, store a new hero image. The admin and the services below all come here."""
+    if hero is not None and not article.hero_alt.strip():
+        raise ValidationError({"hero_alt": HERO_ALT_REQUIRED})
+    with transaction.atomic():
+        if not article.slug:
+            article.slug = unique_article_slug(article.title, exclude_pk=article.pk)
+        if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
+            article.published_at = timezone.now()
+        article.body_html = render_markdown(article.body)
+        if article.thread_id is None:
+            article.thread = thread_create()
+        article.full_clean(exclude=["thread"])
+        article.save()
+        if hero is not None:
+            article_hero_set(article=article, image=hero)
+    return article
+
+
+def article_create(
+    *,
+    title: str,
+    standfirst: str,
+    body: str,
+    author=None,
+    slug: str = "",
+    status: str = ArticleStatus.DRAFT,
+    published_at: datetime | None = None,
+    hero: Image | None = None,
+    hero_alt: str = "",
+    featured: Sequence[Collab] = (),
+) -> Article:
+    with transaction.atomic():
+        article = Article(
+            title=title,
+            slug=slug,
+            standfirst=standfirst,
+            body=body,
+            author=author,
+            status=status,
+            published_at=published_at,
+            hero_alt=hero_alt,
+        )
+        article_save(article=article, hero=hero)
+        article_features_set(article=article, collabs=featured)
+    return article
+
+
+def article_features_set(*, article: Article, collabs: Sequence[Collab]) -> None:
+    """Feature exactly `collabs`, in that order."""
+    with transaction.atomic():
+        article.features.all().delete()
+        FeaturedCollab.objects.bulk_create(
+            FeaturedCollab(article=article, collab=collab, position=position)
+            for position, collab in enumerate(dict.fromkeys(collabs))
+        )
+
+
+def articles_publish(*, articles, at: datetime | None = None) -> int:
+    """Publish now (or at `at`): a scheduled article's future time is replaced."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        return Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+            status=ArticleStatus.PUBLISHED, published_at=at
+        )
+
+
+def articles_unpublish(*, articles) -> int:
+    """Back to draft; the publish time is kept so a re-publish can reuse or change it."""
+    with transaction.atomic():
+        return (
+            Article.objects.filter(pk__in=[a.pk for a in articles])
+            .exclude(status=ArticleStatus.DRAFT)
+            .update(status=ArticleStatus.DRAFT)
+        )
+
+
+def article_hero_set(*, article: Article, image: Image) -> Article:
+    """Store the hero's renditions. `image` comes from core.images.clean_image: validated
+    and decoded, so nothing reaches storage unless it passed. Old files go after commit;
+    if anything fails midway the new files are removed again."""
+    fields = {"hero": HERO_FULL, "hero_detail": HERO_DETAIL, "hero_list": HERO_LIST}
+    old: list[FieldFile] = [getattr(article, name) for name in fields if getattr(article, name)]
+    old_names = [(f.storage, f.name) for f in old]
+    stored: list[tuple] = []
+    try:
+        with transaction.atomic():
+            for name, rendition in fields.items():
+                field_file = getattr(article, name)
+                content = images.render(image, rendition)
+                field_file.save(content.name, content, save=False)
+                stored.append((field_file.storage, field_file.name))
+            article.full_clean(exclude=["thread"], validate_unique=False)
+            article.save(update_fields=list(fields))
+            for storage, name in old_names:
+                transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    return article

@@ -1,0 +1,34 @@
+"""Mail the catalogue sends, as Django tasks enqueued after the deciding transaction commits."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.tasks import task
+
+from collabs.models import Collab, CollabStatus
+from core.urls import absolute_url
+
+
+@task
+def nomination_decided_email(*, collab_id: int) -> bool:
+    """Tell the member who nominated a collab what the editors decided. False if no one to tell."""
+    collab = Collab.objects.select_related("nominated_by").filter(pk=collab_id).first()
+    member = collab.nominated_by if collab else None
+    if member is None or not member.email or collab.status == CollabStatus.NOMINATED:
+        return False
+    if collab.status == CollabStatus.PUBLISHED:
+        subject = f"“{collab.title}” is in the Crossover catalogue"
+        body = (
+            f"Hi {member.public_name},\n\nThanks for nominating “{collab.title}”. An editor "
+            f"checked it and it is now in the catalogue, ready for votes:\n\n"
+            f"{absolute_url(collab.get_absolute_url())}\n\n— The Crossover editors\n"
+        )
+    else:
+        subject = f"About your nomination of “{collab.title}”"
+        body = (
+            f"Hi {member.public_name},\n\nThanks for nominating “{collab.title}”. An editor "
+            "looked at it and decided not to add it to the catalogue this time (it may be "
+            "there already, or not be a collab we cover).\n\n— The Crossover editors\n"
+        )
+    send_mail(subject, body, None, [member.email])
+    return True
