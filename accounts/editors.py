@@ -38,10 +38,13 @@ EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # Moderation hides and restores (a change with a reason) rather than deleting, so
     # every action stays in the public moderation log.
+    # Muting is the one thing editors do to members, and it lives here, not on users.
     "comments": {
         "comment": ("change", "view"),
         "flag": ("change", "view"),
         "thread": ("change", "view"),
+        "mute": ("add", "change", "view"),
+        "moderationaction": ("view",),
     },
 }
 

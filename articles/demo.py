@@ -15,6 +15,8 @@ from accounts.models import User
 from articles import services
 from articles.models import Article, ArticleStatus
 from collabs.models import Collab
+from comments import services as comment_services
+from comments.models import Comment
 
 SEED_SLUG = "k-pop-stars-driving-worldwide-collaborations"
 SEED_TITLE = "BTS, Blackpink And Other K-Pop Stars Driving The Rise Of Worldwide Collaborations"
@@ -43,8 +45,47 @@ def seed_body() -> str:
     return (Path(__file__).with_name("demo_seed.md")).read_text(encoding="utf-8")
 
 
+# The article ends "Comment below with your favorite K-pop crossover collab!": fans do.
+SEED_CONVERSATION = [
+    # (author, body, index of the comment replied to or None)
+    ("popfan_lena", "**APT.**, no contest. My whole office knows the chant now.", None),
+    ("zayn_and_jisoo", "Eyes Closed deserves more love. Jisoo and Zayn's voices just *fit*.", 0),
+    (
+        "wondergirls_og",
+        "Respect to Like Money: Wonder Girls with Akon in 2012 started all this.",
+        None,
+    ),
+    ("army_jay", "@wondergirls_og true pioneers. Best of Me is still my number one though.", 2),
+    ("stay4life", "Lose My Breath with Charlie Puth! Stray Kids went global with that one.", None),
+]
+
+
+def seed_conversation(article: Article) -> None:
+    if Comment.objects.filter(thread=article.thread).exists():
+        return
+    members = {
+        u.username: u
+        for u in User.objects.filter(username__in=[a for a, _, _ in SEED_CONVERSATION])
+    }
+    posted = []
+    for author, body, parent in SEED_CONVERSATION:
+        if author not in members:
+            return
+        posted.append(
+            comment_services.comment_create(
+                thread=article.thread,
+                author=members[author],
+                body=body,
+                parent=posted[parent] if parent is not None else None,
+                rate_limited=False,
+            )
+        )
+
+
 def load(*, log: Callable[[str], None]) -> None:
-    if Article.objects.filter(slug=SEED_SLUG).exists():
+    existing = Article.objects.filter(slug=SEED_SLUG).select_related("thread").first()
+    if existing is not None:
+        seed_conversation(existing)
         log("Articles: the seed article is already there.")
         return
     collabs = {c.slug: c for c in Collab.objects.filter(slug__in=SEED_COLLABS)}
@@ -58,4 +99,5 @@ def load(*, log: Callable[[str], None]) -> None:
         published_at=SEED_PUBLISHED_AT,
         featured=[collabs[slug] for slug in SEED_COLLABS if slug in collabs],
     )
+    seed_conversation(article)
     log(f"Articles: published the seed article at {article.get_absolute_url()}")

@@ -8,13 +8,14 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL.Image import Image
 
 from articles.models import Article, ArticleStatus, FeaturedCollab
 from collabs.models import Collab
-from comments.services import thread_create
+from comments.services import thread_create, thread_set_page
 from core import images
 from core.markdown import render_markdown
 
@@ -50,8 +51,11 @@ def article_save(*, article: Article, hero: Image | None = None) -> Article:
         if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
             article.published_at = timezone.now()
         article.body_html = render_markdown(article.body)
+        page_url = reverse("articles:detail", args=[article.slug])
         if article.thread_id is None:
-            article.thread = thread_create()
+            article.thread = thread_create(page_url=page_url, title=article.title)
+        elif (article.thread.page_url, article.thread.title) != (page_url, article.title):
+            thread_set_page(thread=article.thread, page_url=page_url, title=article.title)
         article.full_clean(exclude=["thread"])
         article.save()
         if hero is not None:

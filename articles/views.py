@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from articles.search import site_search
+from comments.discussion import discussion_context
 from core.pagination import page_of
 
 PAGE_SIZE = 10
@@ -26,7 +27,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Visitors see published articles only; editors also preview drafts and scheduled ones."""
     articles = Article.objects.visible_to(request.user).for_detail(user=request.user)
     article = get_object_or_404(articles, slug=slug)
-    context = {"article": article, "preview": not article.is_public}
+    context = {
+        "article": article,
+        "preview": not article.is_public,
+        **discussion_context(request, article.thread),
+    }
     response = render(request, "articles/detail.html", context)
     if context["preview"]:
         # A preview must never be cached or indexed, wherever the link ends up.

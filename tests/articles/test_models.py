@@ -98,16 +98,16 @@ def test_the_editors_group_has_exactly_the_editor_permissions():
     assert not any(app in {"accounts", "auth"} for app, _ in granted)
 
 
-def test_sync_editor_permissions_is_idempotent_and_reports_models_not_there_yet():
+def test_sync_editor_permissions_is_idempotent_and_grants_everything():
     group = Group.objects.get(name=EDITORS_GROUP)
     group.permissions.clear()
-    missing = sync_editor_permissions()
-    again = sync_editor_permissions()
-    assert missing == again
-    # Comments and flags arrive with the comments work; until then they are reported.
-    assert "comments.change_comment" in missing
+    assert sync_editor_permissions() == []
+    assert sync_editor_permissions() == []
     granted = {(p.content_type.app_label, p.codename) for p in group.permissions.all()}
-    assert granted == editor_codenames() - {tuple(m.split(".")) for m in missing}
+    assert granted == editor_codenames()
+    assert ("comments", "add_mute") in granted
+    assert ("comments", "change_comment") in granted
+    assert ("accounts", "change_user") not in granted
     assert Group.objects.filter(name=EDITORS_GROUP).count() == 1
 
 

@@ -82,7 +82,7 @@ def test_the_article_page_carries_meta_tags_featured_collabs_and_a_discussion(cl
     assert '<meta property="og:title" content="APT. and the world">' in html
     assert "og:image" not in html  # no hero, no image tag
     assert '<meta name="description" content="The standfirst of APT. and the world.">' in html
-    assert '<section id="discussion"' in html and ">Discussion</h2>" in html
+    assert 'id="discussion"' in html and 'id="comments"' in html and "Discussion" in html
     # The collab's own vote partial, posting back to the article.
     assert 'id="vote-apt"' in html and 'aria-pressed="false"' in html
     assert f'name="next" value="{detail(article)}"' in html
@@ -123,8 +123,10 @@ def test_detail_queries_do_not_grow_with_featured_collabs(
 ):
     article = make_article("Many collabs", featured=[make_collab(f"Song {i}") for i in range(n)])
     # Member (the session is cached), article+author+thread, features, collabs with the
-    # member's own vote, their credits with artists.
-    with django_assert_num_queries(5):
+    # member's own vote, their credits with artists; the header's unread-notifications
+    # count; the discussion: the member's verified email and any mute, the first page of
+    # comments.
+    with django_assert_num_queries(9):
         response = member_client.get(detail(article))
     assert response.status_code == 200
     assert len(response.context["article"].featured) == n
