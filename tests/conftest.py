@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -43,3 +45,9 @@ def editor(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def people(member, editor):
+    """The cast of tests/pages.py: a verified member and an editor."""
+    return SimpleNamespace(member=member, editor=editor)
