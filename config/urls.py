@@ -1,5 +1,6 @@
 import re
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -10,6 +11,10 @@ from config import views
 admin.site.site_header = "Crossover editors"
 admin.site.site_title = "Crossover editors"
 admin.site.index_title = "Back office"
+# Admin log-ins go through allauth's login: same rate limits, same MFA stage.
+# accounts.middleware.AdminRequiresMFAMiddleware keeps staff without an
+# authenticator out of the rest of /admin/.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

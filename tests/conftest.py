@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -35,9 +36,16 @@ def member(db):
 
 @pytest.fixture
 def editor(db):
-    """A staff member in the Editors group (not a superuser)."""
+    """A staff member in the Editors group (not a superuser), with a TOTP authenticator.
+
+    /admin/ requires one (accounts/middleware.py), so `client.force_login(editor)`
+    is all an admin test needs. `editor.totp_secret` computes codes for tests
+    that log in through the real form (tests/accounts/test_admin_mfa.py).
+    """
     editor = MemberFactory(username="desk", is_staff=True)
     editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    editor.totp_secret = generate_totp_secret()
+    TOTP.activate(editor, editor.totp_secret)
     return editor
 
 
@@ -49,5 +57,5 @@ def member_client(client, member):
 
 @pytest.fixture
 def people(member, editor):
-    """The cast of tests/pages.py: a verified member and an editor."""
+    """The cast of tests/pages.py: a verified member and an editor (with TOTP)."""
     return SimpleNamespace(member=member, editor=editor)
