@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
@@ -64,3 +65,19 @@ class LoginForm(allauth_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or email"
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up form, with its honeypot hidden by our stylesheet.
+
+    allauth hides the honeypot with an inline style attribute, which our Content
+    Security Policy (no 'unsafe-inline') blocks: people would then see the field.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        honeypot = self.fields.get(settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD)
+        if honeypot is not None:
+            honeypot.widget.attrs.pop("style", None)
+            honeypot.widget.attrs["class"] = "honeypot"
+            honeypot.widget.attrs["aria-hidden"] = "true"

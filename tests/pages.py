@@ -50,8 +50,8 @@ PAGES = [
 ]
 
 
-def get(page: Page, client, people):
+def get(page: Page, client, people, **extra):
     """Request `page` as its viewer with the test client."""
     if page.viewer != "visitor":
         client.force_login(getattr(people, page.viewer))
-    return client.get(page.path(people), headers=page.headers)
+    return client.get(page.path(people), headers=page.headers, **extra)
