@@ -140,7 +140,7 @@ class _StrictView:
         self._cache = cache
 
     def __getattr__(self, name):
-        attribute = getattr(RedisCache, name)
+        attribute = getattr(RedisCache, name, None)
         if callable(attribute):
             return lambda *args, **kwargs: attribute(self._cache, *args, **kwargs)
         return getattr(self._cache, name)

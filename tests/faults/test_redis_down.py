@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from core import ratelimit
+from core.cache import strict_cache
 from tests.conftest import PASSWORD
 from tests.pages import PAGES, get
 
@@ -115,3 +117,12 @@ def test_redis_stopped_mid_visit(client, member, redis_server, settings, caplog)
     assert any("cache unavailable" in r.message for r in caplog.records)
     # The database was never touched by the outage.
     assert EmailAddress.objects.filter(user=member, verified=True).exists()
+
+
+def test_strict_cache_raises_where_the_resilient_one_bypasses(settings):
+    settings.CACHES = CLOSED_PORT
+    strict = strict_cache()
+    assert strict.key_prefix == "crossover-fault-test"
+    with pytest.raises(redis.exceptions.ConnectionError):
+        strict.get("k")
+    assert cache.get("k") is None
