@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 
 from accounts.models import User
@@ -12,6 +14,9 @@ from accounts.models import User
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "crossover-editor"
 MEMBER_PASSWORD = "crossover-demo"
+# The demo editor's TOTP secret: public, so for development only. `manage.py
+# totp_code editor` prints the current code (and refuses to run with DEBUG off).
+EDITOR_TOTP_SECRET = "CROSSOVERDEMOEDITORDEVONLY234567"
 
 DEMO_MEMBERS = [
     ("blinkforever", "Blink Forever", "BLACKPINK in your area since 2016. APT. on repeat."),
@@ -56,9 +61,14 @@ def load(*, log: Callable[[str], None]) -> str:
         editor.is_staff = True
         editor.save(update_fields=["is_staff"])
     editor.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    # /admin/ needs two-factor authentication (accounts/middleware.py).
+    if not Authenticator.objects.filter(user=editor, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(editor, EDITOR_TOTP_SECRET)
     log(f"Members: {len(DEMO_MEMBERS)} demo members and the editor.")
     return (
         f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at http://127.0.0.1:8000/admin/\n"
+        f"  then the code from `.venv/bin/python manage.py totp_code {EDITOR_USERNAME}` "
+        f"(or add the TOTP secret {EDITOR_TOTP_SECRET} to an authenticator app)\n"
         f"Demo members ({', '.join(u for u, _, _ in DEMO_MEMBERS[:3])}, …) use the password "
         f"{MEMBER_PASSWORD}"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,6 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import extensions, services
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+STORAGE_FAILED = (
+    "We could not store your new avatar just now, so nothing was changed. Please try again later."
+)
 
 
 @require_GET
@@ -37,22 +44,30 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.profile_update(
-                user=user,
-                display_name=form.cleaned_data["display_name"],
-                bio=form.cleaned_data["bio"],
-                hide_votes=form.cleaned_data["hide_votes"],
-                email_notifications=form.cleaned_data["email_notifications"],
-                avatar=form.cleaned_data["avatar"],
-                remove_avatar=form.cleaned_data["remove_avatar"],
-            )
-            messages.success(request, "Your profile is saved.")
-            return redirect("accounts:profile_edit")
+            try:
+                services.profile_update(
+                    user=user,
+                    display_name=form.cleaned_data["display_name"],
+                    bio=form.cleaned_data["bio"],
+                    hide_votes=form.cleaned_data["hide_votes"],
+                    email_notifications=form.cleaned_data["email_notifications"],
+                    avatar=form.cleaned_data["avatar"],
+                    remove_avatar=form.cleaned_data["remove_avatar"],
+                )
+            except OSError:
+                # Media storage failed (disk full, unreachable): nothing was saved.
+                logger.exception("could not store an avatar")
+                form.add_error(None, STORAGE_FAILED)
+                status = 503
+            else:
+                messages.success(request, "Your profile is saved.")
+                return redirect("accounts:profile_edit")
         # A refused form must not leave half-applied changes on the request's user.
         user.refresh_from_db()
-    return render(request, "accounts/profile_edit.html", {"form": form})
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
 
 
 @login_required

@@ -1,10 +1,10 @@
 import re
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from articles import views as articles_views
 from config import views
@@ -13,6 +13,10 @@ from config.sitemaps import SITEMAPS
 admin.site.site_header = "Crossover editors"
 admin.site.site_title = "Crossover editors"
 admin.site.index_title = "Back office"
+# Admin log-ins go through allauth's login: same rate limits, same MFA stage.
+# accounts.middleware.AdminRequiresMFAMiddleware keeps staff without an
+# authenticator out of the rest of /admin/.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,7 +39,6 @@ if settings.MEDIA_URL.startswith("/"):
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            views.media,
         )
     ]

@@ -1,16 +1,18 @@
-"""Site-level pages that belong to no single app: home, health check, robots.txt."""
+"""Site-level pages that belong to no single app: home, health check, robots.txt, media."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from articles.models import Article
 from collabs.models import Collab
@@ -68,3 +70,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded media from the local disk, with their stored type (and nosniff, site-wide)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import time
+from types import SimpleNamespace
+
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -34,12 +42,19 @@ def member(db):
 
 @pytest.fixture
 def editor(db):
-    """A staff member in the Editors group (not a superuser)."""
+    """A staff member in the Editors group (not a superuser), with a TOTP authenticator.
+
+    /admin/ requires one (accounts/middleware.py), so `client.force_login(editor)`
+    is all an admin test needs. `editor.totp_secret` computes codes for tests
+    that log in through the real form (tests/accounts/test_admin_mfa.py).
+    """
     editor = MemberFactory(username="desk", is_staff=True)
     # The data migration made the group; after a transactional test's flush it is gone,
     # so rebuild it from the one list of editor permissions.
     sync_editor_permissions()
     editor.groups.add(Group.objects.get(name="Editors"))
+    editor.totp_secret = generate_totp_secret()
+    TOTP.activate(editor, editor.totp_secret)
     return editor
 
 
@@ -47,3 +62,59 @@ def editor(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def people(member, editor):
+    """The cast of tests/pages.py: a verified member and an editor (with TOTP)."""
+    return SimpleNamespace(member=member, editor=editor)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def missing_tool(tool: str, reason: str):
+    """Skip where a tool is missing, but fail under CI, which must run the test."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run this test, but {tool} is missing: {reason}")
+    pytest.skip(f"{tool} is missing: {reason}")
+
+
+@pytest.fixture
+def redis_server():
+    """A private redis-server on a free port, no persistence; `.stop()` kills it."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing_tool("redis-server", "apt-get install redis-server")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("the throwaway redis-server did not start")
+
+        class Server:
+            url = f"redis://127.0.0.1:{port}/0"
+
+            @staticmethod
+            def stop() -> None:
+                process.kill()
+                process.wait(timeout=10)
+
+        yield Server
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)

@@ -1,0 +1,1 @@
+"""Fixtures that break things on purpose live in tests/conftest.py (redis_server)."""
