@@ -215,6 +215,8 @@ ACCOUNT_RATE_LIMITS = {}
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Crossover"
+# One 30-second step either side: phones drift, and a code typed as it rolls over still works.
+MFA_TOTP_TOLERANCE = 1
 
 # Email ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Crossover <no-reply@crossover.localhost>")

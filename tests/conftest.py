@@ -66,8 +66,44 @@ def member_client(client, member):
 
 @pytest.fixture
 def people(member, editor):
-    """The cast of tests/pages.py: a verified member and an editor (with TOTP)."""
-    return SimpleNamespace(member=member, editor=editor)
+    """The cast of tests/pages.py: a verified member, an editor (with TOTP), and a little
+    content made through the services: a crossover collab with a comment, and an article."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from articles import services as article_services
+    from collabs import services as collab_services
+    from collabs.services import CreditSpec
+    from comments import services as comment_services
+
+    rose = collab_services.artist_create(name="Rosé", country="KR")
+    bruno = collab_services.artist_create(name="Bruno Mars", country="US")
+    collab = collab_services.collab_create(
+        title="APT.",
+        release_date=date(2024, 10, 18),
+        credits=[CreditSpec(artist=rose, join_phrase=" & "), CreditSpec(artist=bruno)],
+    )
+    comment = comment_services.comment_create(
+        thread=collab.thread, author=member, body="APT. forever", rate_limited=False
+    )
+    article = article_services.article_create(
+        title="K-pop meets the world",
+        standfirst="The collabs that crossed over.",
+        body="Comment below with your favourite crossover collab!",
+        author=editor,
+        status="published",
+        published_at=timezone.now() - timedelta(hours=1),
+        featured=[collab],
+    )
+    return SimpleNamespace(
+        member=member,
+        editor=editor,
+        artist=rose,
+        collab=collab,
+        comment=comment,
+        article=article,
+    )
 
 
 def free_port() -> int:
@@ -118,3 +154,10 @@ def redis_server():
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the authenticator /admin/ requires of staff."""
+    TOTP.activate(admin_user, generate_totp_secret())
+    return admin_user

@@ -45,8 +45,24 @@ PAGES = [
     Page("healthz", "/healthz", html=False),
     Page("robots", "/robots.txt", html=False),
     Page("not-found", "/no-such-page/", status=404),
-    # Colleagues: collab list/detail, top, articles, comments… one line each, e.g.
-    # Page("collab-detail", lambda people: people.collab.get_absolute_url()),
+    Page("collabs", "/collabs/"),
+    Page("collabs-filtered-htmx-partial", "/collabs/?sort=hot&crossover=on", headers=HTMX),
+    Page("collab-detail", lambda people: people.collab.get_absolute_url()),
+    Page("collab-detail-member", lambda people: people.collab.get_absolute_url(), "member"),
+    Page("nominate", "/collabs/nominate/", viewer="member"),
+    Page("artist", lambda people: people.artist.get_absolute_url()),
+    Page("top", "/top/"),
+    Page("top-year", "/top/2024/"),
+    Page("articles", "/articles/"),
+    Page("article", lambda people: people.article.get_absolute_url()),
+    Page("article-feed", "/articles/feed/", html=False),
+    Page("search", "/search/?q=rose"),
+    Page("sitemap", "/sitemap.xml", html=False),
+    Page("thread", lambda people: f"/comments/thread/{people.collab.thread_id}/"),
+    Page("notifications", "/notifications/", viewer="member"),
+    Page("moderation-log", "/moderation/"),
+    Page("admin-comments", "/admin/comments/comment/", viewer="editor"),
+    Page("admin-articles", "/admin/articles/article/", viewer="editor"),
 ]
 
 

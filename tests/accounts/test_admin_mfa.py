@@ -98,14 +98,14 @@ def test_the_editor_fixture_is_ready_for_admin_tests(client, editor):
 
 
 def test_demo_editor_has_a_totp_authenticator_and_totp_code_prints_it(client, capsys, settings):
-    demo.load(log=print)
-    output = capsys.readouterr().out
+    output = demo.load(log=print)
     assert demo.EDITOR_TOTP_SECRET in output
     assert "manage.py totp_code editor" in output
     demo.load(log=lambda line: None)
     assert Authenticator.objects.filter(user__username="editor").count() == 1
 
     settings.DEBUG = True
+    capsys.readouterr()
     call_command("totp_code", "editor")
     code = capsys.readouterr().out.strip()
     assert code == current_code(demo.EDITOR_TOTP_SECRET)
