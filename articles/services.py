@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -123,25 +122,8 @@ def articles_unpublish(*, articles) -> int:
 
 def article_hero_set(*, article: Article, image: Image) -> Article:
     """Store the hero's renditions. `image` comes from core.images.clean_image: validated
-    and decoded, so nothing reaches storage unless it passed. Old files go after commit;
-    if anything fails midway the new files are removed again."""
-    fields = {"hero": HERO_FULL, "hero_detail": HERO_DETAIL, "hero_list": HERO_LIST}
-    old: list[FieldFile] = [getattr(article, name) for name in fields if getattr(article, name)]
-    old_names = [(f.storage, f.name) for f in old]
-    stored: list[tuple] = []
-    try:
-        with transaction.atomic():
-            for name, rendition in fields.items():
-                field_file = getattr(article, name)
-                content = images.render(image, rendition)
-                field_file.save(content.name, content, save=False)
-                stored.append((field_file.storage, field_file.name))
-            article.full_clean(exclude=["thread"], validate_unique=False)
-            article.save(update_fields=list(fields))
-            for storage, name in old_names:
-                transaction.on_commit(lambda s=storage, n=name: s.delete(n))
-    except Exception:
-        for storage, name in stored:
-            storage.delete(name)
-        raise
+    and decoded, so nothing reaches storage unless it passed."""
+    images.store_renditions(
+        article, {"hero": HERO_FULL, "hero_detail": HERO_DETAIL, "hero_list": HERO_LIST}, image
+    )
     return article

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -206,31 +205,9 @@ def nominations_decide(*, collabs: Iterable[Collab], approve: bool) -> int:
 # Images -----------------------------------------------------------------------
 
 
-def _replace_images(instance, fields: dict[str, images.Rendition], image: Image) -> None:
-    """Store fresh renditions of `image` in `fields`; old files go once the row is saved."""
-    old: list[FieldFile] = [getattr(instance, name) for name in fields if getattr(instance, name)]
-    old_names = [(f.storage, f.name) for f in old]
-    stored: list[tuple] = []
-    try:
-        with transaction.atomic():
-            for name, rendition in fields.items():
-                field_file = getattr(instance, name)
-                content = images.render(image, rendition)
-                field_file.save(content.name, content, save=False)
-                stored.append((field_file.storage, field_file.name))
-            instance.save(update_fields=list(fields))
-            for storage, name in old_names:
-                transaction.on_commit(lambda s=storage, n=name: s.delete(n))
-    except Exception:
-        # Never leave orphaned files behind a failed save.
-        for storage, name in stored:
-            storage.delete(name)
-        raise
-
-
 def collab_cover_set(*, collab: Collab, image: Image) -> Collab:
     """`image` comes from core.images.clean_image: already validated and decoded."""
-    _replace_images(
+    images.store_renditions(
         collab,
         {"cover": COVER_FULL, "cover_detail": COVER_DETAIL, "cover_list": COVER_LIST},
         image,
@@ -239,7 +216,7 @@ def collab_cover_set(*, collab: Collab, image: Image) -> Collab:
 
 
 def artist_photo_set(*, artist: Artist, image: Image) -> Artist:
-    _replace_images(
+    images.store_renditions(
         artist,
         {"photo": PHOTO_FULL, "photo_detail": PHOTO_DETAIL, "photo_list": PHOTO_LIST},
         image,

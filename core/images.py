@@ -109,3 +109,34 @@ def render(image: Image.Image, rendition: Rendition) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format="WEBP", quality=85, method=4)
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.webp")
+
+
+def store_renditions(instance, fields: dict[str, Rendition], image: Image.Image) -> None:
+    """Store fresh renditions of a validated `image` in the model's image `fields`.
+
+    The old files are deleted once the row is committed; if anything fails midway (a full
+    disk, a refused save), the new files are removed again, so no orphan is left behind.
+    """
+    from django.db import transaction
+
+    old = [
+        (field_file.storage, field_file.name)
+        for name in fields
+        if (field_file := getattr(instance, name))
+    ]
+    stored: list[tuple] = []
+    try:
+        with transaction.atomic():
+            for name, rendition in fields.items():
+                field_file = getattr(instance, name)
+                content = render(image, rendition)
+                field_file.save(content.name, content, save=False)
+                stored.append((field_file.storage, field_file.name))
+            instance.full_clean(exclude=["thread"], validate_unique=False)
+            instance.save(update_fields=list(fields))
+            for storage, name in old:
+                transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
