@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from collabs import services as collab_services
+from collabs.services import CreditSpec
 from comments import services
 from tests.factories import MemberFactory
 
@@ -42,18 +44,25 @@ def members(db):
 
 @pytest.fixture
 def discussion(members):
-    thread = services.thread_create(title="APT. discussion")
-    bora_comment = services.comment_create(
-        thread=thread, author=members[1], body="APT. is the crossover of the decade."
+    """APT.'s page, with one comment from Bora to reply to."""
+    rose = collab_services.artist_create(name="Rosé", country="KR")
+    bruno = collab_services.artist_create(name="Bruno Mars", country="US")
+    apt = collab_services.collab_create(
+        title="APT.",
+        release_date=date(2024, 10, 18),
+        credits=[CreditSpec(artist=rose, join_phrase=" & "), CreditSpec(artist=bruno)],
     )
-    return thread, bora_comment
+    bora_comment = services.comment_create(
+        thread=apt.thread, author=members[1], body="APT. is the crossover of the decade."
+    )
+    return apt.thread, bora_comment
 
 
 def test_member_discusses_without_a_page_reload(page, live_server, members, discussion):
     alice, _ = members
     thread, bora_comment = discussion
     _signed_in(page.context, live_server, alice)
-    page.goto(f"{live_server.url}/comments/thread/{thread.pk}/")
+    page.goto(f"{live_server.url}/collabs/apt/")
     page.evaluate("window.__noReload = 'still here'")
 
     # Post a comment.
@@ -125,11 +134,11 @@ def test_posting_works_with_javascript_off(no_js_context, live_server, members, 
     thread, bora_comment = discussion
     _signed_in(no_js_context, live_server, alice)
     page = no_js_context.new_page()
-    page.goto(f"{live_server.url}/comments/thread/{thread.pk}/")
+    page.goto(f"{live_server.url}/collabs/apt/")
     page.get_by_label("Comment", exact=True).fill("Posted the old-fashioned way")
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_load_state()
-    assert re.search(r"/comments/thread/\d+/#comment-\d+$", page.url)
+    assert re.search(r"/collabs/apt/#comment-\d+$", page.url)
     expect(page.locator(".comment-card", has_text="Posted the old-fashioned way")).to_be_visible()
 
     # Reply without JS: its own page, then back to the thread.
