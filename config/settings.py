@@ -272,7 +272,7 @@ USE_TZ = True
 
 # Static files and media ----------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development static files are served from the source folders as they change.
 WHITENOISE_AUTOREFRESH = DEBUG
