@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench load clean
 
 $(BIN)/.installed: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Crossover needs Python 3.12 or newer" or 0)'
@@ -23,6 +23,10 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# wrk against a production-like gunicorn for 30 s (scripts/load_test.py); not part of CI.
+load: $(BIN)/.installed
+	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

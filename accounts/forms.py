@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from core import images
+from core import images, limits
 
 AVATAR_RENDITION = images.Rendition(256, 256, crop=True)
 
@@ -68,7 +71,8 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up form, without the inline style on its honeypot.
+    """allauth's sign-up form, without the inline style on its honeypot, and with a cap on
+    the accounts one network address may create a day.
 
     Our Content Security Policy (no 'unsafe-inline') blocks that style attribute
     and the browser reports a violation on every sign-up page; the field is
@@ -80,3 +84,26 @@ class SignupForm(allauth_forms.SignupForm):
         honeypot = self.fields.get(settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD)
         if honeypot is not None:
             honeypot.widget.attrs.pop("style", None)
+
+    def try_save(self, request):
+        """Count every valid sign-up against CROSSOVER_LIMITS["signups_per_ip"] first.
+
+        Also those allauth answers without creating an account (the address is taken,
+        or the honeypot is filled): refusing only new addresses at the cap would tell
+        a visitor which addresses are registered. Over the cap core.ratelimit raises
+        RateLimited, answered 429 by core.middleware; 503 while the cache is down.
+        """
+        limits.hit("signups_per_ip", signup_network(request), message=SIGNUPS_REFUSED)
+        return super().try_save(request)
+
+
+SIGNUPS_REFUSED = "Too many accounts have been created from your network today."
+
+
+def signup_network(request) -> str:
+    """The client address as allauth sees it (DJANGO_TRUSTED_PROXY_COUNT applied); for IPv6
+    its /64, which one household or phone usually gets whole."""
+    address = ipaddress.ip_address(get_account_adapter(request).get_client_ip(request))
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

@@ -27,7 +27,7 @@ from collabs.models import (
     hot_term,
 )
 from comments.services import thread_create, thread_set_page
-from core import images
+from core import images, limits
 
 logger = logging.getLogger(__name__)
 
@@ -272,13 +272,29 @@ def _withdraw(vote: Vote) -> bool:
 
 
 def vote_toggle(*, user, collab: Collab) -> VoteResult:
-    """Vote for a collab, or take the vote back if the member had already voted."""
+    """Vote for a collab, or take the vote back if the member had already voted.
+
+    Accounts younger than a day are held to CROSSOVER_LIMITS["votes_young"]: every
+    click counts, so casting and withdrawing in a loop is limited too. Raises
+    core.ratelimit.RateLimited (429) over it, RateLimitUnavailable (503) when the
+    cache that counts is down.
+    """
+    if limits.is_young(user):
+        limits.hit("votes_young", user.pk, message=_votes_young_refused())
     with transaction.atomic():
         existing = Vote.objects.select_for_update().filter(user=user, collab=collab).first()
         if existing is None:
             return vote_cast(user=user, collab=collab)
         _withdraw(existing)
         return VoteResult(voted=False, vote_count=_count(collab))
+
+
+def _votes_young_refused() -> str:
+    entry = limits.limit_of("votes_young")
+    return (
+        f"New members can vote {entry['limit']} times {limits.per_period(entry['period'])} "
+        "during their first day."
+    )
 
 
 def votes_delete_for_member(user) -> int:

@@ -17,9 +17,11 @@ from django_htmx.middleware import HtmxDetails
 from accounts.access import verified_member_required
 from collabs import services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
-from collabs.models import Artist, Collab, Genre, collaborators_of
+from collabs.models import Artist, Collab, Genre, Vote, collaborators_of
 from comments.discussion import discussion_context
+from core.limits import wait_text
 from core.pagination import page_of
+from core.ratelimit import RateLimited
 
 PAGE_SIZE = 12
 
@@ -92,7 +94,18 @@ def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @verified_member_required
 def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     collab = get_object_or_404(Collab.objects.published(), slug=slug)
-    result = services.vote_toggle(user=request.user, collab=collab)
+    try:
+        result = services.vote_toggle(user=request.user, collab=collab)
+    except RateLimited as refused:
+        if not request.htmx:
+            raise  # core.middleware answers with the 429 page
+        # In place: the button as it stands, with the reason and when to try again.
+        collab.has_voted = Vote.objects.filter(user=request.user, collab=collab).exists()
+        message = f"{refused.message} Try again in {wait_text(refused.retry_after)}."
+        context = {"collab": collab, "vote_message": message}
+        response = render(request, "collabs/detail.html#vote-button", context, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     if request.htmx:
         collab.vote_count, collab.has_voted = result.vote_count, result.voted
         context = {"collab": collab, "vote_message": result.message}

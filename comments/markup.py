@@ -20,6 +20,30 @@ def mention_candidates(text: str) -> set[str]:
     return {match.rstrip(".-+").lower() for match in MENTION_RE.findall(text or "")}
 
 
+# An address a reader could follow even where Markdown made no link of it.
+BARE_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S", re.IGNORECASE)
+
+
+def count_links(text: str) -> int:
+    """How many links a comment body carries: Markdown links and autolinks, plus bare URLs
+    (not clickable here, as linkify is off, but still what a spammer posts). @mentions are
+    not links in the source and are not counted."""
+    count = 0
+    for block in _COMMENT.parse(text or ""):
+        if block.type in ("fence", "code_block"):
+            count += len(BARE_URL_RE.findall(block.content))
+        inside_link = 0
+        for token in block.children or ():
+            if token.type == "link_open":
+                count += 1
+                inside_link += 1
+            elif token.type == "link_close":
+                inside_link -= 1
+            elif token.type in ("text", "code_inline") and not inside_link:
+                count += len(BARE_URL_RE.findall(token.content))
+    return count
+
+
 def _split_mentions(content: str, known: dict[str, str]) -> list[tuple[str, str | None]]:
     """[(text, username-or-None)]: pieces of a text node, mentions of known members marked."""
     pieces: list[tuple[str, str | None]] = []

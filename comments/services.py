@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from comments.markup import mention_candidates, render_comment
+from comments.markup import count_links, mention_candidates, render_comment
 from comments.models import (
     BODY_MAX_LENGTH,
     FLAGS_TO_HOLD,
@@ -27,15 +27,19 @@ from comments.models import (
     Notification,
     Thread,
 )
+from core import limits
 
-# Rate limits (SPEC §4). Counted from the member's own comments in the database:
-# exact across app servers, nothing to expire, and deleted comments still count
-# because deletion only blanks a row.
-RATE_LIMITS = [
-    # (window, most comments in it, applies to accounts younger than)
-    (timedelta(minutes=1), 5, None),
-    (timedelta(minutes=10), 3, timedelta(days=1)),
-]
+
+# Rate limits (SPEC §4), values in settings.CROSSOVER_LIMITS. Counted from the
+# member's own rows in the database: exact across app servers, nothing to expire,
+# and deleted comments still count because deletion only blanks a row.
+def _comment_limits() -> list[tuple[timedelta, int, bool]]:
+    """(window, most comments in it, whether it is for young accounts only)."""
+    every, young = limits.limit_of("comments"), limits.limit_of("comments_young")
+    return [
+        (timedelta(seconds=every["period"]), every["limit"], False),
+        (timedelta(seconds=young["period"]), young["limit"], True),
+    ]
 
 
 class CommentRefused(ValidationError):
@@ -43,15 +47,10 @@ class CommentRefused(ValidationError):
 
 
 class RateLimited(CommentRefused):
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, doing: str = "You're commenting faster than we allow."):
         self.retry_after = retry_after
-        wait = (
-            f"{retry_after} seconds"
-            if retry_after < 120
-            else f"{math.ceil(retry_after / 60)} minutes"
-        )
         super().__init__(
-            f"You're commenting faster than we allow. Please try again in {wait}.",
+            f"{doing} Please try again in {limits.wait_text(retry_after)}.",
             code="rate_limited",
         )
 
@@ -100,17 +99,34 @@ def posting_refusal(*, thread: Thread, user, mute: Mute | None = None) -> str | 
 
 
 def _check_rate_limit(*, author, now: datetime) -> None:
-    for window, most, young_for in RATE_LIMITS:
-        if young_for is not None and now - author.date_joined >= young_for:
+    young = limits.is_young(author, now)
+    for window, most, young_only in _comment_limits():
+        if young_only and not young:
             continue
-        recent = list(
-            Comment.objects.filter(author=author, created_at__gt=now - window)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[:most]
+        _check_recent(Comment.objects.filter(author=author), now=now, window=window, most=most)
+
+
+def _check_recent(rows, *, now: datetime, window: timedelta, most: int, doing: str = "") -> None:
+    """Raise RateLimited if `rows` (a member's own) has `most` created within `window`."""
+    recent = list(
+        rows.filter(created_at__gt=now - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:most]
+    )
+    if len(recent) >= most:
+        retry_after = (recent[-1] + window - now).total_seconds()
+        raise RateLimited(max(1, math.ceil(retry_after)), *([doing] if doing else []))
+
+
+def _check_links(*, author, body: str, now: datetime) -> None:
+    """Young accounts may put only a few links in a comment: the spam bots' first move."""
+    most = limits.limit_of("comment_links_young")
+    if limits.is_young(author, now) and count_links(body) > most:
+        raise CommentRefused(
+            f"New members can include at most {most} links in a comment during their "
+            f"first day; this one has {count_links(body)}. Remove some and post again.",
+            code="too_many_links",
         )
-        if len(recent) >= most:
-            retry_after = (recent[-1] + window - now).total_seconds()
-            raise RateLimited(max(1, math.ceil(retry_after)))
 
 
 def _clean_body(body: str) -> str:
@@ -191,6 +207,7 @@ def comment_create(
             raise CommentRefused(refusal, code="refused")
         now = timezone.now()
         if rate_limited:
+            _check_links(author=author, body=body, now=now)
             _check_rate_limit(author=author, now=now)
         root, depth = None, 1
         if parent is not None:
@@ -222,9 +239,11 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     if not comment.can_edit(user):
         raise PermissionDenied("Only the author can edit a comment, within 15 minutes.")
     body = _clean_body(body)
+    now = timezone.now()
+    _check_links(author=user, body=body, now=now)
     with transaction.atomic():
         html, mentioned = _render(body)
-        comment.body, comment.body_html, comment.edited_at = body, html, timezone.now()
+        comment.body, comment.body_html, comment.edited_at = body, html, now
         comment.save(update_fields=["body", "body_html", "edited_at"])
         _notify(comment=comment, actor=user, mentioned=mentioned)
     return comment
@@ -252,8 +271,17 @@ def _blank(comment: Comment) -> None:
 # Likes and flags ---------------------------------------------------------------
 
 
+def _likes_refused() -> str:
+    entry = limits.limit_of("likes")
+    return f"You can like {entry['limit']} comments {limits.per_period(entry['period'])}."
+
+
 def comment_like_toggle(*, comment: Comment, user) -> LikeResult:
-    """Like, or take the like back. The count is updated in the database, so it stays exact."""
+    """Like, or take the like back. The count is updated in the database, so it stays exact.
+
+    Likes given (not taken back) count against CROSSOVER_LIMITS["likes"] in the
+    shared cache: core.ratelimit.RateLimited (429) over it, RateLimitUnavailable
+    (503) when the cache is down."""
     if comment.state != Comment.State.VISIBLE:
         raise CommentRefused("Only visible comments can be liked.")
     with transaction.atomic():
@@ -262,6 +290,7 @@ def comment_like_toggle(*, comment: Comment, user) -> LikeResult:
             Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
             liked = False
         else:
+            limits.hit("likes", user.pk, message=_likes_refused())
             try:
                 with transaction.atomic():
                     CommentLike.objects.create(comment=comment, user=user)
@@ -276,12 +305,27 @@ def comment_like_toggle(*, comment: Comment, user) -> LikeResult:
 
 
 def comment_flag(*, comment: Comment, user, reason: str) -> Flag:
-    """Flag a comment for the editors. Three open flags from different members hold it."""
+    """Flag a comment for the editors. Three open flags from different members hold it.
+
+    Flags raised count against CROSSOVER_LIMITS["flags"], from the member's Flag rows:
+    three flags hold a comment, so this limit must be exact on every server and must
+    not reset when the cache is flushed."""
     if reason not in Flag.Reason.values:
         raise CommentRefused("Choose a reason.", code="reason")
     if comment.author_id == user.pk:
         raise CommentRefused("You can't flag your own comment.", code="own")
+    User = get_user_model()
     with transaction.atomic():
+        # One member's flags are serialised, so concurrent requests can't slip past the limit.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        entry = limits.limit_of("flags")
+        _check_recent(
+            Flag.objects.filter(flagger=user),
+            now=timezone.now(),
+            window=timedelta(seconds=entry["period"]),
+            most=entry["limit"],
+            doing=f"You can flag {entry['limit']} comments {limits.per_period(entry['period'])}.",
+        )
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         try:
             with transaction.atomic():

@@ -15,6 +15,8 @@ from comments import services
 from comments.discussion import decorate, discussion_page, discussion_shell
 from comments.forms import CommentForm, FlagForm
 from comments.models import Comment, CommentLike, ModerationAction, Notification, Thread
+from core.limits import wait_text
+from core.ratelimit import RateLimited
 
 TEMPLATE = "comments/discussion.html"
 
@@ -126,8 +128,10 @@ def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) ->
             request, template, context, status=429, error=error, retarget=retarget
         )
     except services.CommentRefused as error:
+        # Too many links is the member's to fix (422); locked or muted is not theirs (403).
+        status = 422 if error.code == "too_many_links" else 403
         return _form_response(
-            request, template, context, status=403, error=error, retarget=retarget
+            request, template, context, status=status, error=error, retarget=retarget
         )
     if not _is_htmx(request):
         messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
@@ -238,6 +242,17 @@ def comment_like(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
             return HttpResponse(error.messages[0], status=409)
         messages.error(request, error.messages[0])
         return _back_to(comment)
+    except RateLimited as refused:
+        if not _is_htmx(request):
+            raise  # core.middleware answers with the 429 page
+        context = {
+            "discussion": discussion_shell(request, comment.thread),
+            "comment": _decorated(request, comment),
+            "like_message": f"{refused.message} Try again in {wait_text(refused.retry_after)}.",
+        }
+        response = render(request, f"{TEMPLATE}#like-button", context, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     if not _is_htmx(request):
         return _back_to(comment)
     context = {"discussion": discussion_shell(request, comment.thread)}
@@ -267,6 +282,8 @@ def comment_flag(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         )
     except services.AlreadyFlagged as error:
         return _form_response(request, template, context, status=409, error=error)
+    except services.RateLimited as error:
+        return _form_response(request, template, context, status=429, error=error)
     except services.CommentRefused as error:
         return _form_response(request, template, context, status=403, error=error)
     thanks = "Thanks: an editor will look at this comment."

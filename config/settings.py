@@ -218,6 +218,28 @@ MFA_TOTP_ISSUER = "Crossover"
 # One 30-second step either side: phones drift, and a code typed as it rolls over still works.
 MFA_TOTP_TOLERANCE = 1
 
+# Abuse limits -----------------------------------------------------------------
+# What one member (or one network address) may do, on top of allauth's own limits.
+# README.md ("Abuse limits") says what each one means, who it applies to and where it
+# is counted: in the database (exact on every server) or through core.ratelimit (the
+# shared cache; refused with 503 while the cache is down). Periods are in seconds.
+CROSSOVER_LIMITS = {
+    # Accounts younger than this are "young": the stricter rules below apply to them.
+    "young_member_seconds": 24 * 3600,
+    # Comments (SPEC §4), counted in the database.
+    "comments": {"limit": 5, "period": 60},
+    "comments_young": {"limit": 3, "period": 600},
+    # Young members: links in one comment (or its edit); more is a form error.
+    "comment_links_young": 2,
+    # Young members' votes (every click, casting or taking back), core.ratelimit.
+    "votes_young": {"limit": 20, "period": 3600},
+    # Every member: likes given, core.ratelimit; flags raised, counted in the database.
+    "likes": {"limit": 50, "period": 24 * 3600},
+    "flags": {"limit": 20, "period": 24 * 3600},
+    # Accounts created from one client address (allauth's idea of it), core.ratelimit.
+    "signups_per_ip": {"limit": 10, "period": 24 * 3600},
+}
+
 # Email ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Crossover <no-reply@crossover.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -250,7 +272,7 @@ USE_TZ = True
 
 # Static files and media ----------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development static files are served from the source folders as they change.
 WHITENOISE_AUTOREFRESH = DEBUG

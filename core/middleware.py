@@ -6,6 +6,7 @@ import logging
 
 from django.shortcuts import render
 
+from core.limits import wait_text
 from core.ratelimit import RateLimited, RateLimitUnavailable
 
 logger = logging.getLogger(__name__)
@@ -22,9 +23,12 @@ class RateLimitMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, RateLimited):
-            response = render(
-                request, "429.html", {"retry_after": exception.retry_after}, status=429
-            )
+            context = {
+                "message": exception.message,
+                "retry_after": exception.retry_after,
+                "wait": wait_text(exception.retry_after),
+            }
+            response = render(request, "429.html", context, status=429)
             response["Retry-After"] = str(exception.retry_after)
             return response
         if isinstance(exception, RateLimitUnavailable):

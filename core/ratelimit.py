@@ -32,10 +32,12 @@ from core.cache import CACHE_ERRORS, strict_cache
 class RateLimited(Exception):
     """Over the limit: the client should wait `retry_after` seconds."""
 
-    def __init__(self, scope: str, retry_after: int):
+    def __init__(self, scope: str, retry_after: int, message: str = ""):
         super().__init__(f"rate limit {scope!r} reached; retry after {retry_after}s")
         self.scope = scope
         self.retry_after = retry_after
+        # What the member is told (the 429 page adds when to try again).
+        self.message = message
 
 
 class RateLimitUnavailable(Exception):
@@ -55,8 +57,12 @@ def _count(cache, key: str, period: int) -> int:
         return 1
 
 
-def hit(scope: str, key, *, limit: int, period: int, now: float | None = None) -> None:
-    """Record one action by `key` under `scope`; raise if it is over `limit` per `period` s."""
+def hit(
+    scope: str, key, *, limit: int, period: int, now: float | None = None, message: str = ""
+) -> None:
+    """Record one action by `key` under `scope`; raise if it is over `limit` per `period` s.
+
+    `message` is what the refused member reads, before when to try again."""
     now = time.time() if now is None else now
     window = int(now // period)
     elapsed = (now % period) / period
@@ -74,7 +80,8 @@ def hit(scope: str, key, *, limit: int, period: int, now: float | None = None) -
             cache.decr(f"{prefix}:{window}")
         except (ValueError, *CACHE_ERRORS):
             pass
-        raise RateLimited(scope, _retry_after(current - 1, previous, limit, period, elapsed))
+        retry_after = _retry_after(current - 1, previous, limit, period, elapsed)
+        raise RateLimited(scope, retry_after, message)
 
 
 def _retry_after(current: int, previous: int, limit: int, period: int, elapsed: float) -> int:

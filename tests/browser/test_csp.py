@@ -19,7 +19,11 @@ from dataclasses import dataclass
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.test import override_settings
+from playwright.sync_api import expect
 
+from comments import services as comment_services
 from tests.conftest import PASSWORD
 from tests.pages import PAGES
 
@@ -119,6 +123,68 @@ def member_starts_totp_set_up(page, base_url, people):
     page.wait_for_load_state()
 
 
+def _on_collab_page(page, base_url, people) -> None:
+    """The member on the collab page, with a marker that a full page load would wipe."""
+    log_in(page, base_url, people.member.username)
+    page.goto(f"{base_url}{people.collab.get_absolute_url()}")
+    page.evaluate("window.__samePage = true")
+
+
+def _still_on_the_same_page(page) -> None:
+    assert page.evaluate("window.__samePage") is True, "htmx should have swapped in place"
+
+
+def vote_in_place(page, base_url, people):
+    _on_collab_page(page, base_url, people)
+    page.get_by_role("button", name="Vote").click()
+    expect(page.get_by_role("button", name="Vote")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".vote-count strong")).to_have_text("1")
+    _still_on_the_same_page(page)
+
+
+def comment_in_place(page, base_url, people):
+    _on_collab_page(page, base_url, people)
+    page.get_by_label("Comment", exact=True).fill("Rosé and **Bruno** forever")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment-card", has_text="Rosé and Bruno forever")).to_be_visible()
+    _still_on_the_same_page(page)
+
+
+def reply_in_place(page, base_url, people):
+    _on_collab_page(page, base_url, people)
+    page.locator(f"#comment-card-{people.comment.pk}").get_by_role("link", name="Reply").click()
+    page.get_by_label("Reply", exact=True).fill("Agreed, @" + people.editor.username)
+    page.get_by_role("button", name="Post reply").click()
+    reply = page.locator(f"#replies-{people.comment.pk} .comment-card", has_text="Agreed")
+    expect(reply).to_be_visible()
+    _still_on_the_same_page(page)
+
+
+def like_in_place(page, base_url, people):
+    comment_services.comment_create(
+        thread=people.collab.thread, author=people.editor, body="Like this one", rate_limited=False
+    )
+    _on_collab_page(page, base_url, people)
+    card = page.locator(".comment-card", has_text="Like this one")
+    card.get_by_role("button", name="Like").click()
+    expect(card.get_by_role("button", name="Like")).to_have_attribute("aria-pressed", "true")
+    expect(card.locator(".like-count")).to_have_text("1")
+    _still_on_the_same_page(page)
+
+
+def vote_refused_in_place(page, base_url, people):
+    """Over the young members' vote limit: the 429 message is swapped in, also cleanly."""
+    with override_settings(
+        CROSSOVER_LIMITS={**settings.CROSSOVER_LIMITS, "votes_young": {"limit": 1, "period": 60}}
+    ):
+        _on_collab_page(page, base_url, people)
+        page.get_by_role("button", name="Vote").click()
+        expect(page.get_by_role("button", name="Vote")).to_have_attribute("aria-pressed", "true")
+        page.get_by_role("button", name="Vote").click()
+        expect(page.locator(".vote-message")).to_contain_text("Try again in")
+        _still_on_the_same_page(page)
+
+
 ACTIONS = [
     Action("fail a login", fail_a_login),
     Action("sign up with errors", sign_up_with_errors),
@@ -127,7 +193,11 @@ ACTIONS = [
         "editor logs in with TOTP and opens the admin", editor_logs_in_with_totp_and_opens_the_admin
     ),
     Action("member starts TOTP set-up", member_starts_totp_set_up),
-    # Colleagues: Action("vote with htmx", vote), Action("post a comment", comment), …
+    Action("vote in place", vote_in_place),
+    Action("vote refused in place (429)", vote_refused_in_place),
+    Action("comment in place", comment_in_place),
+    Action("reply in place", reply_in_place),
+    Action("like in place", like_in_place),
 ]
 
 

@@ -43,8 +43,15 @@ def make_member(db):
 
 
 @pytest.fixture
-def no_rate_limits(monkeypatch):
-    monkeypatch.setattr(services, "RATE_LIMITS", [])
+def no_rate_limits(settings):
+    """Lift the comment limits (rate and young members' links) for tests posting in bulk."""
+    unlimited = {"limit": 1_000_000, "period": 60}
+    settings.CROSSOVER_LIMITS = {
+        **settings.CROSSOVER_LIMITS,
+        "comments": unlimited,
+        "comments_young": unlimited,
+        "comment_links_young": 1_000_000,
+    }
 
 
 @pytest.fixture

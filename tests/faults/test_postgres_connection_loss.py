@@ -10,106 +10,29 @@ request must still answer 200 thanks to CONN_HEALTH_CHECKS.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from tests.conftest import free_port, missing_tool
+from tests import servers
+from tests.servers import PG
 
 pytestmark = pytest.mark.postgres
-
-ROOT = Path(__file__).resolve().parents[2]
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-
-
-def admin_connection():
-    return psycopg.connect(**PG, dbname="postgres", autocommit=True, connect_timeout=3)
 
 
 @pytest.fixture
 def fault_database():
-    try:
-        admin_connection().close()
-    except psycopg.OperationalError as exc:
-        missing_tool("PostgreSQL at 127.0.0.1:5432 (user postgres)", str(exc).strip())
-    name = f"crossover_fault_test_{os.getpid()}"
-    with admin_connection() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
+    with servers.throwaway_database("fault_test") as name:
         yield name
-    finally:
-        with admin_connection() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 @pytest.fixture
 def gunicorn(fault_database, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))}
-    env |= {
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{fault_database}",
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [
-            Path(sys.executable).parent / "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/robots.txt", timeout=2).close()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail((tmp_path / "gunicorn.log").read_text())
-                time.sleep(0.05)
-        else:
-            pytest.fail("gunicorn did not start")
+    env = servers.production_env(fault_database, tmp_path)
+    servers.manage(env, "migrate", "--noinput", "-v", "0")
+    with servers.gunicorn(env, tmp_path / "gunicorn.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
 
 
 def healthz(url: str) -> tuple[int, dict]:
