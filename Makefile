@@ -24,6 +24,10 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Load-test the site at scale with wrk under gunicorn (see README: "Benchmark").
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

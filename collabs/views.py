@@ -19,6 +19,7 @@ from collabs import services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
 from collabs.models import Artist, Collab, Genre, collaborators_of
 from comments.discussion import discussion_context
+from core.page_cache import cache_page_for_visitors
 from core.pagination import page_of
 
 PAGE_SIZE = 12
@@ -46,6 +47,7 @@ def _render(request: HtmxHttpRequest, template: str, partial: str, context: dict
 
 
 @require_GET
+@cache_page_for_visitors
 def collab_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CatalogueForm(
         request.GET,
@@ -76,6 +78,7 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     collab = get_object_or_404(Collab.objects.published().for_detail(user=request.user), slug=slug)
     published = Collab.objects.published()
@@ -106,6 +109,7 @@ def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.for_page(), slug=slug)
     collabs = list(
@@ -120,6 +124,7 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_visitors
 def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     published = Collab.objects.published()
     years = published.release_years()

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.page_cache.ContentGenerationMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +134,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comments.context_processors.notifications",
+                # Last: while a visitor's page renders for the page cache, it replaces
+                # the CSRF token and CSP nonce with placeholders (core/page_cache.py).
+                "core.page_cache.placeholders",
             ],
             "builtins": ["core.templatetags.site"],
         },
@@ -175,6 +179,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Visitors' pages are cached this many seconds at most (0 turns the page cache off);
+# any write makes them stale at once (core/page_cache.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # Sessions live in the database and are cached: fast with Redis, and still there
 # when the cache is flushed or down.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

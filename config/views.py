@@ -17,11 +17,13 @@ from django.views.static import serve
 from articles.models import Article
 from collabs.models import Collab
 from comments.models import Comment
+from core.page_cache import cache_page_for_visitors
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
+@cache_page_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     collabs = Collab.objects.published().for_list(user=request.user)
     context = {

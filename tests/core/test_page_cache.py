@@ -1,0 +1,118 @@
+"""The visitors' page cache: fresh after every write, and nothing personal ever shared."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from core.page_cache import csrf_placeholder, nonce_placeholder
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def token_in(html: str) -> str:
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+def votes_shown(html: str) -> str:
+    return re.search(r'class="vote-count"[^>]*><strong>(\d+)</strong>', html).group(1)
+
+
+def test_a_visitors_second_view_costs_one_query(people, django_assert_num_queries):
+    url = people.collab.get_absolute_url()
+    Client().get(url)
+    # The content generation; the page itself comes from the cache.
+    with django_assert_num_queries(1):
+        response = Client().get(url)
+    assert response.status_code == 200 and "APT. forever" in response.content.decode()
+
+
+def test_a_vote_is_seen_by_the_next_visitor_at_once(people):
+    visitor, url = Client(), people.collab.get_absolute_url()
+    assert votes_shown(visitor.get(url).content.decode()) == "0"
+    assert votes_shown(visitor.get(url).content.decode()) == "0"  # cached
+    voter = Client()
+    voter.force_login(people.member)
+    assert voter.post(f"{url}vote/", headers=HX).status_code == 200
+    assert votes_shown(visitor.get(url).content.decode()) == "1"
+    home = visitor.get("/").content.decode()
+    assert "♥</span> 1<" in home
+
+
+def test_a_new_comment_is_seen_by_the_next_visitor_at_once(people):
+    visitor, url = Client(), people.collab.get_absolute_url()
+    assert "Second thoughts" not in visitor.get(url).content.decode()
+    author = Client()
+    author.force_login(people.member)
+    author.post(f"/comments/thread/{people.collab.thread_id}/post/", {"body": "Second thoughts"})
+    assert "Second thoughts" in visitor.get(url).content.decode()
+    assert "Second thoughts" in visitor.get("/").content.decode()
+
+
+def test_each_visitor_gets_their_own_csrf_token_and_this_responses_nonce(people):
+    url = people.collab.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [first.get(url), second.get(url)]
+    for client, response in zip((first, second), pages, strict=True):
+        html = response.content.decode()
+        assert csrf_placeholder() not in html and nonce_placeholder() not in html
+        # The token in the page belongs to the cookie this visitor was given...
+        cookie = response.cookies["csrftoken"].value
+        assert client.cookies["csrftoken"].value == cookie
+        # ...and the nonce in the page is the one in this response's CSP header.
+        nonce = re.search(r'nonce="([^"]+)"', html).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    tokens = [token_in(p.content.decode()) for p in pages]
+    assert tokens[0] != tokens[1]
+    assert pages[0].cookies["csrftoken"].value != pages[1].cookies["csrftoken"].value
+    # The cached page's token works: the vote form sends the visitor to log in, no 403.
+    response = second.post(f"{url}vote/", {"csrfmiddlewaretoken": tokens[1]})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_members_never_get_a_cached_page_nor_another_members_state(people, member, editor):
+    url = people.collab.get_absolute_url()
+    Client().get(url)  # a visitor's copy is in the cache
+    voter = Client()
+    voter.force_login(people.member)
+    voter.post(f"{url}vote/", headers=HX)
+    other = Client()
+    other.force_login(editor)
+    voter_page, other_page = voter.get(url).content.decode(), other.get(url).content.decode()
+    assert 'aria-pressed="true"' in voter_page and "including yours" in voter_page
+    assert 'aria-pressed="false"' in other_page and "including yours" not in other_page
+    assert people.member.public_name not in other_page.split("</header>")[0]
+    assert token_in(voter_page) != token_in(other_page)
+    visitor_page = Client().get(url).content.decode()
+    assert "Log out" not in visitor_page and "including yours" not in visitor_page
+
+
+def test_a_page_with_a_message_is_neither_served_from_nor_put_in_the_cache(people, client):
+    url = people.collab.get_absolute_url()
+    Client().get(url)
+    client.force_login(people.member)
+    client.post(f"{url}vote/")  # no htmx: a redirect, and maybe a message
+    client.post("/accounts/logout/")  # "You have signed out." waits in the session
+    page = client.get(url).content.decode()
+    assert "signed out" in page
+    assert "signed out" not in Client().get(url).content.decode()
+
+
+def test_the_htmx_partial_and_the_full_page_are_cached_apart(people):
+    Client().get("/collabs/")
+    partial = Client().get("/collabs/?sort=hot", headers=HX)
+    full = Client().get("/collabs/?sort=hot")
+    assert "<html" in full.content.decode() and "<html" not in partial.content.decode()
+    assert partial["HX-Push-Url"] == "/collabs/?sort=hot"
+    again = Client().get("/collabs/?sort=hot", headers=HX)
+    assert "<html" not in again.content.decode() and again["HX-Push-Url"] == "/collabs/?sort=hot"
+    assert "HX-Request" in again["Vary"]
