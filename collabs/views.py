@@ -19,7 +19,7 @@ from collabs import services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
 from collabs.models import Artist, Collab, Genre, collaborators_of
 from comments.discussion import discussion_context
-from core.page_cache import cache_page_for_visitors
+from core.page_cache import cache_page_for_visitors, cached
 from core.pagination import page_of
 
 PAGE_SIZE = 12
@@ -46,15 +46,26 @@ def _render(request: HtmxHttpRequest, template: str, partial: str, context: dict
     return response
 
 
+def _release_years(request: HtmxHttpRequest) -> list[int]:
+    return cached(request, "release-years", lambda: Collab.objects.published().release_years())
+
+
+def _filter_choices(request: HtmxHttpRequest) -> tuple[list, list]:
+    """(genres, artists) as (slug, name): the same for everyone until the next write."""
+
+    def produce() -> tuple[list, list]:
+        genres = list(Genre.objects.values_list("slug", "name"))
+        artists = list(Artist.objects.with_published_collabs().values_list("slug", "name"))
+        return genres, artists
+
+    return cached(request, "catalogue-choices", produce)
+
+
 @require_GET
 @cache_page_for_visitors
 def collab_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = CatalogueForm(
-        request.GET,
-        years=Collab.objects.published().release_years(),
-        genres=Genre.objects.all(),
-        artists=Artist.objects.with_published_collabs(),
-    )
+    genres, artists = _filter_choices(request)
+    form = CatalogueForm(request.GET, years=_release_years(request), genres=genres, artists=artists)
     filters = form.filters()
     collabs = Collab.objects.published().catalogue(**filters).for_list(user=request.user)
     page = page_of(collabs, request.GET.get("page"), per_page=PAGE_SIZE)
@@ -127,7 +138,7 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @cache_page_for_visitors
 def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     published = Collab.objects.published()
-    years = published.release_years()
+    years = _release_years(request)
     if year is not None and year not in years:
         raise Http404("No collabs from that year yet.")
     collabs = published.released_in(year) if year else published
