@@ -91,11 +91,13 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @cache_page_for_visitors
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    collab = get_object_or_404(Collab.objects.published().for_detail(user=request.user), slug=slug)
+    collab = get_object_or_404(
+        Collab.objects.published().for_detail(user=request.user).with_rank(), slug=slug
+    )
     published = Collab.objects.published()
     context = {
         "collab": collab,
-        "rank": published.rank_of(collab),
+        "rank": collab.rank,
         "related": published.related_to(collab).for_list(user=request.user).top()[:4],
         **discussion_context(request, collab.thread),
     }

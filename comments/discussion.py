@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from comments.forms import CommentForm
-from comments.models import Comment, CommentLike, Thread
+from comments.models import Comment, Thread
 
 PAGE_SIZE = 20
 SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
@@ -95,17 +95,20 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 def _member_state(request: HttpRequest, thread: Thread) -> tuple[bool, str]:
     """(may post, why not) for the viewer."""
-    from accounts.access import is_verified
     from comments.services import posting_refusal
+    from comments.viewer import viewer_facts
 
     user = request.user
     if thread.is_locked:
         return False, posting_refusal(thread=thread, user=user) or ""
-    if not user.is_authenticated:
+    facts = viewer_facts(request)
+    if facts is None:
         return False, ""
-    if not is_verified(user):
+    if not facts.verified:
         return False, "Verify your email address to join the discussion."
-    refusal = posting_refusal(thread=thread, user=user)
+    if facts.mute is None:
+        return True, ""
+    refusal = posting_refusal(thread=thread, user=user, mute=facts.mute)
     return refusal is None, refusal or ""
 
 
@@ -153,22 +156,20 @@ def discussion_page(
         sort = Comment.DEFAULT_SORT
     page = page or _int_param(request, PAGE_PARAM) or 1
     offset = (page - 1) * PAGE_SIZE
+    viewer_id = viewer.pk if viewer.is_authenticated else None
     rows = list(
-        Comment.objects.for_thread(thread, sort=sort, viewer=viewer)[
+        Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)[
             offset : offset + PAGE_SIZE + 1
         ]
     )
     has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    replies = list(Comment.objects.descendants_of([c.pk for c in rows])) if rows else []
-    viewer_id = viewer.pk if viewer.is_authenticated else None
+    replies = (
+        list(Comment.objects.descendants_of([c.pk for c in rows]).with_liked_by(viewer_id))
+        if rows
+        else []
+    )
     comments = build_tree(rows, replies, viewer_id=viewer_id)
-    liked_ids: set[int] = set()
-    if viewer_id and rows:
-        liked_ids = set(
-            CommentLike.objects.filter(
-                user_id=viewer_id, comment_id__in=[c.pk for c in rows + replies]
-            ).values_list("comment_id", flat=True)
-        )
+    liked_ids = {c.pk for c in rows + replies if getattr(c, "liked_by_viewer", False)}
     decorate(rows + replies, viewer=viewer, liked_ids=liked_ids)
     can_post, refusal = _member_state(request, thread)
     return Discussion(

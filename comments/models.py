@@ -68,6 +68,16 @@ class CommentQuerySet(models.QuerySet):
         """The top-level comments of a thread as the viewer sees them, in display order."""
         return self.filter(thread=thread).top_level().shown_to(viewer).sorted_by(sort).for_display()
 
+    def with_liked_by(self, viewer_id: int | None) -> CommentQuerySet:
+        """Annotate `liked_by_viewer` (in the same query; nothing for visitors)."""
+        if viewer_id is None:
+            return self
+        return self.annotate(
+            liked_by_viewer=Exists(
+                CommentLike.objects.filter(comment_id=OuterRef("pk"), user_id=viewer_id)
+            )
+        )
+
     def descendants_of(self, root_ids) -> CommentQuerySet:
         """Every reply under the given top-level comments, in one query."""
         return self.filter(root_id__in=root_ids).order_by("created_at", "pk").for_display()
