@@ -8,11 +8,11 @@ page; `viewer_facts(request)` answers all three with one, memoised on the reques
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db import connection
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from comments.models import Mute, Notification
@@ -37,37 +37,38 @@ def viewer_facts(request) -> ViewerFacts | None:
     return facts[1]
 
 
-def _query(user) -> ViewerFacts:
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    mute = Mute.objects.filter(member=OuterRef("pk"), until__gt=timezone.now()).order_by("-until")
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            unread=Subquery(unread),
-            verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
-            mute_until=Subquery(mute.values("until")[:1]),
-            mute_reason=Subquery(mute.values("reason")[:1]),
-        )
-        .values("unread", "verified", "mute_until", "mute_reason")
-        .first()
-    ) or {"unread": 0, "verified": False, "mute_until": None, "mute_reason": ""}
-    until: datetime | None = row["mute_until"]
-    # Django's SQLite backend returns a subquery's datetime as a string.
-    if isinstance(until, str):
-        from django.db.models.fields import DateTimeField
+def _sql() -> str:
+    # Written out rather than built by the ORM: the same query through annotate()
+    # with four subqueries cost ~2.5 ms of Python to compile on every member's page,
+    # for 0.02 ms of SQL. Plain SQL that SQLite and PostgreSQL both speak.
+    return f"""
+        SELECT
+          (SELECT COUNT(*) FROM {Notification._meta.db_table} n
+            WHERE n.recipient_id = %s AND n.read_at IS NULL),
+          EXISTS(SELECT 1 FROM {EmailAddress._meta.db_table} e
+            WHERE e.user_id = %s AND e.verified = %s),
+          m.until, m.reason
+        FROM (SELECT 1 AS one) AS row
+        LEFT JOIN (
+          SELECT until, reason FROM {Mute._meta.db_table}
+           WHERE member_id = %s AND until > %s ORDER BY until DESC LIMIT 1
+        ) AS m ON 1 = 1
+    """
 
+
+def _query(user) -> ViewerFacts:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), [user.pk, user.pk, True, user.pk, timezone.now()])
+        unread, verified, until, reason = cursor.fetchone()
+    if isinstance(until, str):
+        # SQLite hands back the datetime as UTC text.
         until = DateTimeField().to_python(until)
+    if until is not None and timezone.is_naive(until):
+        until = timezone.make_aware(until, UTC)
     # Remembered on the user too, for accounts.access.is_verified (a lower app).
-    user._email_verified = bool(row["verified"])
+    user._email_verified = bool(verified)
     return ViewerFacts(
-        unread_notifications=row["unread"] or 0,
-        verified=bool(row["verified"]),
-        mute=Mute(member=user, until=until, reason=row["mute_reason"]) if until else None,
+        unread_notifications=unread or 0,
+        verified=bool(verified),
+        mute=Mute(member=user, until=until, reason=reason) if until else None,
     )
