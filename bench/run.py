@@ -271,12 +271,15 @@ def main() -> int:
         ("top", "/top/"),
         ("artist (big group)", f"/artists/{BIG_GROUP_SLUG}/"),
     ]
+    load_start = round(os.getloadavg()[0], 1)
     server = start_gunicorn(env)
     results = []
     try:
         print(f"==> Ceiling: /__ceiling__/ ({DURATION}s)")
         warm_up(f"{BASE}/__ceiling__/", {})
+        load_before = os.getloadavg()[0]
         ceiling = wrk(f"{BASE}/__ceiling__/", {})
+        ceiling["load"] = round(load_before, 1)
         ceiling.update(name="ceiling (tiny template)", viewer="visitor", path="/__ceiling__/")
         ceiling["size"] = len(fetch(f"{BASE}/__ceiling__/", {})[1])
         ceiling["queries"] = 0
@@ -296,7 +299,9 @@ def main() -> int:
                 cached = queries_for(path, cookies)
                 print(f"==> {name} as {viewer}: {path} ({DURATION}s)")
                 warm_up(f"{BASE}{path}", headers)
+                load_before = os.getloadavg()[0]
                 data = wrk(f"{BASE}{path}", headers)
+                data["load"] = round(load_before, 1)
                 data.update(
                     name=name,
                     viewer=viewer,
@@ -319,6 +324,7 @@ def main() -> int:
             raise SystemExit(f"the vote POST answered {status}: {body[:300]!r}")
         vote_queries = queries_for(vote_path, member_cookies, "POST")
         print(f"==> vote toggle as member: POST {vote_path} ({DURATION}s)")
+        load_before = os.getloadavg()[0]
         data = wrk(f"{BASE}{vote_path}", vote_headers, "POST", "x=1")
         data.update(
             name="vote toggle (htmx POST)",
@@ -326,6 +332,7 @@ def main() -> int:
             path=f"POST {vote_path}",
             size=len(body),
             queries=vote_queries,
+            load=round(load_before, 1),
         )
         results.append(data)
         memory = worker_rss_mb(server)
@@ -348,6 +355,10 @@ def main() -> int:
         f"-d{DURATION}s, DEBUG off",
         "ceiling_rps": ceiling["rps"],
         "worker_rss_mb": memory,
+        # Anything else running on the machine shows here (the benchmark itself adds
+        # ~2-3: two workers and wrk); a busy neighbour makes a run unreliable.
+        "load_average_start": load_start,
+        "load_average_end": round(os.getloadavg()[0], 1),
         "results": results,
     }
     (BENCH / f"results-{backend}.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -375,11 +386,13 @@ def render_table(report: dict) -> str:
         f"### {report['backend']} — {report['when']}",
         "",
         f"{report['machine']}; {report['settings']}. "
-        f"Worker RSS after the run: {report['worker_rss_mb']} MB.",
+        f"Worker RSS after the run: {report['worker_rss_mb']} MB. 1-minute load average: "
+        f"{report.get('load_average_start')} at the start, {report.get('load_average_end')} "
+        "at the end (per page: the `load` column, taken just before it).",
         "",
         "| page | viewer | req/s | × ceiling | p50 ms | p99 ms | non-2xx | queries "
-        "(fresh / cached) | size KB | target |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "(fresh / cached) | size KB | load | target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in report["results"]:
         queries = str(row["queries"])
@@ -389,7 +402,7 @@ def render_table(report: dict) -> str:
             f"| {row['name']} | {row['viewer']} | {row['rps']:.0f} | {row['rps'] / ceiling:.0%} "
             f"| {row['p50_us'] / 1000:.1f} | {row['p99_us'] / 1000:.1f} "
             f"| {row['non2xx'] + row['socket_errors']} | {queries} | {row['size'] / 1024:.1f} "
-            f"| {verdict(row, ceiling)} |"
+            f"| {row.get('load', '')} | {verdict(row, ceiling)} |"
         )
     vote = next((r for r in report["results"] if "vote_rows" in r), None)
     if vote:
