@@ -16,6 +16,7 @@ from django.db.models import DateTimeField
 from django.utils import timezone
 
 from comments.models import Mute, Notification
+from core.models import Generation
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class ViewerFacts:
     unread_notifications: int
     verified: bool
     mute: Mute | None
+    generation: int = 0
 
 
 def viewer_facts(request) -> ViewerFacts | None:
@@ -34,6 +36,9 @@ def viewer_facts(request) -> ViewerFacts | None:
     if facts is None or facts[0] != user.pk:
         facts = (user.pk, _query(user))
         request._viewer_facts = facts
+        # The page cache's content generation came in the same query.
+        if not hasattr(request, "_content_generation"):
+            request._content_generation = facts[1].generation
     return facts[1]
 
 
@@ -47,7 +52,8 @@ def _sql() -> str:
             WHERE n.recipient_id = %s AND n.read_at IS NULL),
           EXISTS(SELECT 1 FROM {EmailAddress._meta.db_table} e
             WHERE e.user_id = %s AND e.verified = %s),
-          m.until, m.reason
+          m.until, m.reason,
+          (SELECT value FROM {Generation._meta.db_table} WHERE id = 1)
         FROM (SELECT 1 AS one) AS row
         LEFT JOIN (
           SELECT until, reason FROM {Mute._meta.db_table}
@@ -59,7 +65,7 @@ def _sql() -> str:
 def _query(user) -> ViewerFacts:
     with connection.cursor() as cursor:
         cursor.execute(_sql(), [user.pk, user.pk, True, user.pk, timezone.now()])
-        unread, verified, until, reason = cursor.fetchone()
+        unread, verified, until, reason, generation = cursor.fetchone()
     if isinstance(until, str):
         # SQLite hands back the datetime as UTC text.
         until = DateTimeField().to_python(until)
@@ -71,4 +77,5 @@ def _query(user) -> ViewerFacts:
         unread_notifications=unread or 0,
         verified=bool(verified),
         mute=Mute(member=user, until=until, reason=reason) if until else None,
+        generation=generation or 0,
     )

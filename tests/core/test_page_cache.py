@@ -116,3 +116,33 @@ def test_the_htmx_partial_and_the_full_page_are_cached_apart(people):
     again = Client().get("/collabs/?sort=hot", headers=HX)
     assert "<html" not in again.content.decode() and again["HX-Push-Url"] == "/collabs/?sort=hot"
     assert "HX-Request" in again["Vary"]
+
+
+def test_members_see_an_edited_comment_at_once_though_comment_heads_are_cached(people, editor):
+    url = people.collab.get_absolute_url()
+    reader = Client()
+    reader.force_login(editor)
+    assert "APT. forever" in reader.get(url).content.decode()
+    assert "APT. forever" in reader.get(url).content.decode()  # the head from the cache
+    author = Client()
+    author.force_login(people.member)
+    response = author.post(f"/comments/{people.comment.pk}/edit/", {"body": "APT. for life"})
+    assert response.status_code == 302
+    page = reader.get(url).content.decode()
+    assert "APT. for life" in page and "APT. forever" not in page and "· edited" in page
+    # The author's own actions are theirs alone, around the shared head.
+    assert "Edit</a>" in author.get(url).content.decode()
+    assert "Edit</a>" not in page
+
+
+def test_a_member_page_with_cached_comment_heads_costs_the_same_queries(
+    people, editor, django_assert_num_queries
+):
+    url = people.collab.get_absolute_url()
+    reader = Client()
+    reader.force_login(editor)
+    reader.get(url)
+    # User, page facts (with the content generation), collab with rank, credits, genres,
+    # links, related + credits, first page of comments.
+    with django_assert_num_queries(9):
+        assert reader.get(url).status_code == 200
