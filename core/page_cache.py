@@ -92,6 +92,18 @@ def cached(request, name: str, produce):
     return value
 
 
+def shared_get(request, name: str):
+    """What `shared_set` stored under `name` in this generation, or None (or cache off)."""
+    if not enabled():
+        return None
+    return cache.get(f"fragment:{generation_for(request)}:{name}")
+
+
+def shared_set(request, name: str, value) -> None:
+    if enabled():
+        cache.set(f"fragment:{generation_for(request)}:{name}", value, settings.PAGE_CACHE_SECONDS)
+
+
 def content_changed() -> None:
     """Make every cached page stale. Called after a write has committed."""
     updated = Generation.objects.filter(pk=1).update(value=F("value") + 1)
