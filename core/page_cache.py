@@ -92,6 +92,11 @@ def cached(request, name: str, produce):
     return value
 
 
+def fragment_key(request, name: str) -> str:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return f"fragment:{generation_for(request)}:{digest}"
+
+
 def shared_get(request, name: str):
     """What `shared_set` stored under `name` in this generation, or None (or cache off)."""
     if not enabled():

@@ -146,3 +146,29 @@ def test_a_member_page_with_cached_comment_heads_costs_the_same_queries(
     # links, related + credits, first page of comments.
     with django_assert_num_queries(9):
         assert reader.get(url).status_code == 200
+
+
+def test_shared_fragments_show_a_vote_to_members_at_once(people, editor):
+    reader = Client()
+    reader.force_login(editor)
+    assert "<strong>0</strong> votes" in reader.get("/top/").content.decode()
+    assert "<strong>0</strong> votes" in reader.get("/top/").content.decode()  # cached
+    voter = Client()
+    voter.force_login(people.member)
+    voter.post(f"{people.collab.get_absolute_url()}vote/", headers=HX)
+    assert "<strong>1</strong> vote<" in reader.get("/top/").content.decode()
+    assert "<strong>1</strong> vote<" in reader.get("/").content.decode()
+
+
+def test_a_members_home_with_shared_fragments_costs_three_queries(
+    people, editor, django_assert_num_queries
+):
+    reader = Client()
+    reader.force_login(editor)
+    reader.get("/")
+    # User, page facts (with the content generation), trending cards (they carry the
+    # member's own vote; none are trending here, so no credits query); top 10, latest
+    # comments and the featured article come from shared fragments.
+    with django_assert_num_queries(3):
+        html = reader.get("/").content.decode()
+    assert "APT. forever" in html and "K-pop meets the world" in html
