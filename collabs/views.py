@@ -85,6 +85,11 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         "sort_label": SORTS[filters["sort"]],
         "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
         "is_filtered": any(k != "sort" for k in shown),
+        # The filter form (thousands of artists) is shared by everyone who asks for the
+        # same filters; free-text searches render it afresh rather than fill the cache.
+        "form_key": None
+        if request.GET.get("q")
+        else urlencode(sorted((k, request.GET.get(k, "")) for k in form.fields)),
     }
     response = _render(request, "collabs/list.html", "results", context)
     if _wants_partial(request):
