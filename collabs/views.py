@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -104,9 +105,14 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @cache_page_for_visitors
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    collab = get_object_or_404(
-        Collab.objects.published().for_detail(user=request.user).with_rank(), slug=slug
-    )
+    # The rank counts the collabs ahead (~2.5 ms at 10,000): the same for everyone until
+    # the next write, so it is computed in the collab's query once and then shared.
+    rank = shared_get(request, f"rank:{slug}")
+    collabs = Collab.objects.published().for_detail(user=request.user)
+    collabs = collabs.with_rank() if rank is None else collabs.annotate(rank=Value(rank))
+    collab = get_object_or_404(collabs, slug=slug)
+    if rank is None:
+        shared_set(request, f"rank:{slug}", collab.rank)
     published = Collab.objects.published()
     # Which collabs are related is the same for everyone until the next write, and
     # finding them scans every credit of the artists and their groups (~9 ms at scale):

@@ -42,6 +42,12 @@ def viewer_facts(request) -> ViewerFacts | None:
     return facts[1]
 
 
+def generation_source(request) -> int | None:
+    """For core.page_cache: a member's page reads the content generation with their facts."""
+    facts = viewer_facts(request)
+    return None if facts is None else facts.generation
+
+
 def _sql() -> str:
     # Written out rather than built by the ORM: the same query through annotate()
     # with four subqueries cost ~2.5 ms of Python to compile on every member's page,
