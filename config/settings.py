@@ -152,6 +152,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+            # Under gunicorn, reopening the file and running the PRAGMAs below cost each
+            # request more than its queries. runserver starts a thread per request, which
+            # defeats persistent connections, so development keeps 0.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
             "OPTIONS": {
                 # WAL lets readers and one writer work at once; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write transactions.

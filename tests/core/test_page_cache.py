@@ -175,3 +175,30 @@ def test_a_members_collab_page_with_shared_parts_costs_eight_queries(
     # here, so no query for them (without the page cache the related query always runs).
     with django_assert_num_queries(8):
         assert "APT. forever" in reader.get(url).content.decode()
+
+
+def test_refused_and_anonymous_posts_leave_the_cache_alone(people, client):
+    from core.page_cache import current_generation
+
+    before = current_generation()
+    Client().post("/accounts/login/", {"login": "nobody", "password": "wrong"})
+    Client(enforce_csrf_checks=True).post(f"{people.collab.get_absolute_url()}vote/")
+    member = Client()
+    member.force_login(people.member)
+    member.post(f"/comments/thread/{people.collab.thread_id}/post/", {"body": ""})  # 422
+    assert current_generation() == before
+    member.post(f"{people.collab.get_absolute_url()}vote/", headers=HX)
+    assert current_generation() == before + 1
+
+
+def test_deleting_an_account_refreshes_the_counts_visitors_see(people):
+    from tests.conftest import PASSWORD
+
+    url = people.collab.get_absolute_url()
+    member = Client()
+    member.force_login(people.member)
+    member.post(f"{url}vote/", headers=HX)
+    assert votes_shown(Client().get(url).content.decode()) == "1"
+    response = member.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    assert votes_shown(Client().get(url).content.decode()) == "0"
