@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from collabs.models import Artist, Collab, Credit, https_only
 from core import images
@@ -36,7 +37,7 @@ class QuickSelect(forms.Select):
             for key, label in self.choices
         )
         opening = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items() if v is not False)
-        return f"<select{opening}>{options}</select>"
+        return mark_safe(f"<select{opening}>{options}</select>")  # noqa: S308 - escaped above
 
 
 class CatalogueForm(forms.Form):

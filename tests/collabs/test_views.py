@@ -54,6 +54,9 @@ def test_filters_and_page_links_target_the_results_and_push_the_url(client, cata
     assert 'method="get"' in form and 'action="/collabs/"' in form
     assert 'hx-get="/collabs/"' in form and 'hx-target="#results"' in form
     assert 'hx-push-url="true"' in form
+    # The selects are rendered in Python (collabs.forms.QuickSelect): markup, not text.
+    assert '<label for="id_year">Year</label><select id="id_year" name="year">' in html
+    assert '<option value="edm">EDM</option>' in html and "&lt;select" not in html
     assert "hx-on" not in html and " style=" not in html
 
 
