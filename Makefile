@@ -28,6 +28,10 @@ test: $(BIN)/.installed
 load: $(BIN)/.installed
 	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
 
+# Load-test the site at scale with wrk under gunicorn (see README: "Benchmark").
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

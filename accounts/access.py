@@ -16,10 +16,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 
 def is_verified(user) -> bool:
-    return (
-        user.is_authenticated
-        and EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
-    )
+    if not user.is_authenticated:
+        return False
+    # comments.viewer may already have read it, in the query it makes for every member page.
+    known = getattr(user, "_email_verified", None)
+    if known is not None:
+        return known
+    return EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
 
 
 def return_path(request: HttpRequest) -> str:

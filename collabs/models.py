@@ -295,6 +295,32 @@ class CollabQuerySet(models.QuerySet):
     def most_discussed(self) -> CollabQuerySet:
         return self.order_by("-thread__comment_count", "-vote_count", "-release_date", "pk")
 
+    def with_rank(self) -> CollabQuerySet:
+        """Annotate `rank`: the position in published().top(), in the same query."""
+        ahead = (
+            Collab.objects.published()
+            .filter(
+                Q(vote_count__gt=OuterRef("vote_count"))
+                | Q(vote_count=OuterRef("vote_count"), hot_score__gt=OuterRef("hot_score"))
+                | Q(
+                    vote_count=OuterRef("vote_count"),
+                    hot_score=OuterRef("hot_score"),
+                    release_date__gt=OuterRef("release_date"),
+                )
+                | Q(
+                    vote_count=OuterRef("vote_count"),
+                    hot_score=OuterRef("hot_score"),
+                    release_date=OuterRef("release_date"),
+                    pk__lt=OuterRef("pk"),
+                )
+            )
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(rank=Coalesce(Subquery(ahead), 0) + 1)
+
     def rank_of(self, collab: Collab) -> int:
         """Position of `collab` in self.top(), counting from 1, in one query."""
         v, h, d = collab.vote_count, collab.hot_score, collab.release_date

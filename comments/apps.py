@@ -16,3 +16,10 @@ class CommentsConfig(AppConfig):
         extensions.register_exporter("comment_flags")(services.member_flags_export)
         extensions.register_deletion_handler(services.member_comments_erase)
         extensions.register_profile_section(profile.latest_comments_section)
+
+        # A member's page reads the page cache's content generation in the same query as
+        # their notifications count, verified email and mute (comments/viewer.py).
+        from comments.viewer import generation_source
+        from core import page_cache
+
+        page_cache.GENERATION_SOURCES.append(generation_source)

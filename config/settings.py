@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.page_cache.ContentGenerationMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +134,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comments.context_processors.notifications",
+                # Last: while a visitor's page renders for the page cache, it replaces
+                # the CSRF token and CSP nonce with placeholders (core/page_cache.py).
+                "core.page_cache.placeholders",
             ],
             "builtins": ["core.templatetags.site"],
         },
@@ -148,6 +152,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+            # Under gunicorn, reopening the file and running the PRAGMAs below cost each
+            # request more than its queries. runserver starts a thread per request, which
+            # defeats persistent connections, so development keeps 0.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
             "OPTIONS": {
                 # WAL lets readers and one writer work at once; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write transactions.
@@ -175,6 +183,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Visitors' pages are cached this many seconds at most (0 turns the page cache off);
+# any write makes them stale at once (core/page_cache.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # Sessions live in the database and are cached: fast with Redis, and still there
 # when the cache is flushed or down.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

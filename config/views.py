@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -17,18 +18,24 @@ from django.views.static import serve
 from articles.models import Article
 from collabs.models import Collab
 from comments.models import Comment
+from core.page_cache import cache_page_for_visitors
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
+@cache_page_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     collabs = Collab.objects.published().for_list(user=request.user)
     context = {
         "trending": collabs.trending()[:6],
         "top10": collabs.top()[:10],
-        "latest_comments": Comment.objects.visible().latest_for_home(6),
-        "featured_article": Article.objects.published().for_list().newest().first(),
+        # Lazy: the sections showing them are shared fragments, which once cached
+        # (core.templatetags.site.shared) need no query.
+        "latest_comments": SimpleLazyObject(lambda: Comment.objects.visible().latest_for_home(6)),
+        "featured_article": SimpleLazyObject(
+            lambda: Article.objects.published().for_list().newest().first()
+        ),
     }
     return render(request, "home.html", context)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 
 
-def page_of(object_list, number: str | None, *, per_page: int) -> Page:
+def page_of(object_list, number: str | None, *, per_page: int, count=None) -> Page:
+    """`count`, if given, is a callable that returns the total (e.g. from a cache)."""
     paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count()
     try:
         wanted = int(number or 1)
     except (TypeError, ValueError):

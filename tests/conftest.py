@@ -25,6 +25,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Query counts and page contents are those of a fresh render; tests/core/test_page_cache.py
+    # turns the visitors' page cache on.
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
 
 

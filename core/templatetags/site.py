@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django import template
+from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -42,6 +43,44 @@ def avatar(user, size: int = 48, css_class: str = "avatar") -> SafeString:
         colour,
         name[:1].upper(),
     )
+
+
+class SharedNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist, self.parts = nodelist, parts
+
+    def render(self, context) -> str:
+        from core.page_cache import enabled, fragment_key
+
+        request = context.get("request")
+        values = [part.resolve(context) for part in self.parts]
+        if request is None or not enabled() or None in values:
+            return self.nodelist.render(context)
+        key = fragment_key(request, "|".join(map(str, values)))
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, template_settings().PAGE_CACHE_SECONDS)
+        return mark_safe(html)  # noqa: S308 - rendered by this template just now or earlier
+
+
+def template_settings():
+    from django.conf import settings
+
+    return settings
+
+
+@register.tag
+def shared(parser, token):
+    """{% shared "name" value… %}…{% endshared %}: a fragment that is the same for every
+    viewer, rendered once per content generation (see core/page_cache.py) for each set
+    of values. Querysets used only inside it are lazy, so a cached fragment costs no
+    query. Never put a CSRF token, a nonce or anything about the viewer inside. A value
+    of None renders without the cache (e.g. for free-text searches)."""
+    parts = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, parts)
 
 
 @register.filter

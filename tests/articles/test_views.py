@@ -123,10 +123,10 @@ def test_detail_queries_do_not_grow_with_featured_collabs(
 ):
     article = make_article("Many collabs", featured=[make_collab(f"Song {i}") for i in range(n)])
     # Member (the session is cached), article+author+thread, features, collabs with the
-    # member's own vote, their credits with artists; the header's unread-notifications
-    # count; the discussion: the member's verified email and any mute, the first page of
-    # comments.
-    with django_assert_num_queries(9):
+    # member's own vote, their credits with artists; one query for the header's
+    # unread-notifications count with the member's verified email and any mute (for the
+    # discussion); the first page of comments.
+    with django_assert_num_queries(7):
         response = member_client.get(detail(article))
     assert response.status_code == 200
     assert len(response.context["article"].featured) == n

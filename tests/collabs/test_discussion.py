@@ -71,4 +71,4 @@ def test_collab_page_queries_are_the_same_with_5_and_500_comments(as_member):
         return len(captured)
 
     queries(small)  # warm the session cache
-    assert queries(small) == queries(large) == (14 if as_member else 9)
+    assert queries(small) == queries(large) == (10 if as_member else 8)

@@ -1,0 +1,243 @@
+"""Whole-page cache for visitors, invalidated by a content generation number.
+
+Who is served from it: GET/HEAD requests with no session cookie and no messages
+cookie — visitors who are certainly not logged in and have no flash message
+waiting. Members always get a fresh page (their vote state, name and tokens are
+theirs alone).
+
+What is cached: the rendered page, with the two per-request secrets replaced by
+placeholders while it renders — the CSRF token and the CSP nonce. Each response,
+fresh or cached, gets the visitor's own masked CSRF token (and cookie) and this
+response's nonce put back in, so no token or nonce is ever shared between
+visitors. A page that rendered a message, set a cookie or is not a 200 is never
+stored.
+
+Invalidation: every key contains the content generation, a number kept in the
+database (`core.Generation`) and bumped after every write request commits
+(`ContentGenerationMiddleware`: any unsafe request, which covers votes,
+comments, likes, moderation and the admin) and by batch jobs calling
+`content_changed()`. A request that starts after a vote's response has been
+sent therefore reads the new number and misses the old pages: nobody sees a
+count older than the last change. Old entries are not deleted, they expire
+(PAGE_CACHE_SECONDS, which also bounds how late a scheduled article appears).
+The number lives in the database rather than the cache so it is shared by every
+worker even with the per-process memory cache (SQLite setups), at the price of
+one indexed primary-key query per cached page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache as once
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
+
+from core.models import Generation
+
+SAFE_METHODS = {"GET", "HEAD"}
+STORED_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Language")
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
+
+
+@once
+def _placeholder(name: str) -> str:
+    # Derived from the secret key: the same in every worker, and no member can write it
+    # into a comment to have someone else's token substituted into a link.
+    return f"pc{name}{salted_hmac('core.page_cache', name, algorithm='sha256').hexdigest()[:24]}"
+
+
+def csrf_placeholder() -> str:
+    return _placeholder("csrf")
+
+
+def nonce_placeholder() -> str:
+    return _placeholder("nonce")
+
+
+def current_generation() -> int:
+    # Written out: the ORM spent more time compiling this than the database answering it,
+    # on every cached page.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {Generation._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+# Callables (request) -> int | None that can supply the generation without a query of
+# their own: comments.viewer reads it in the one query it makes for a member's page.
+GENERATION_SOURCES: list = []
+
+
+def generation_for(request) -> int:
+    """The content generation, read once per request."""
+    if not hasattr(request, "_content_generation"):
+        for source in GENERATION_SOURCES:
+            value = source(request)
+            if value is not None:
+                request._content_generation = value
+                break
+        else:
+            request._content_generation = current_generation()
+    return request._content_generation
+
+
+def cached(request, name: str, produce):
+    """`produce()`, shared by every viewer until the next write (the same generation).
+
+    For facts every page shows the same to everyone (the catalogue's filter choices):
+    one cache read instead of their queries. Without the page cache (tests, or
+    PAGE_CACHE_SECONDS=0) it simply calls `produce`.
+    """
+    if not enabled():
+        return produce()
+    key = f"fragment:{generation_for(request)}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = produce()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+def fragment_key(request, name: str) -> str:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return f"fragment:{generation_for(request)}:{digest}"
+
+
+def shared_get(request, name: str):
+    """What `shared_set` stored under `name` in this generation, or None (or cache off)."""
+    if not enabled():
+        return None
+    return cache.get(f"fragment:{generation_for(request)}:{name}")
+
+
+def shared_set(request, name: str, value) -> None:
+    if enabled():
+        cache.set(f"fragment:{generation_for(request)}:{name}", value, settings.PAGE_CACHE_SECONDS)
+
+
+def content_changed() -> None:
+    """Make every cached page stale. Called after a write has committed."""
+    updated = Generation.objects.filter(pk=1).update(value=F("value") + 1)
+    if not updated:
+        Generation.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def _cacheable(request) -> bool:
+    return (
+        enabled()
+        and request.method in SAFE_METHODS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _key(request, generation: int) -> str:
+    htmx = "|".join(
+        request.headers.get(h, "")
+        for h in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+    )
+    raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{htmx}"
+    return f"page:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _personalise(request, content: bytes) -> bytes:
+    """Put this visitor's CSRF token and this response's CSP nonce into the page."""
+    csrf, nonce = csrf_placeholder().encode(), nonce_placeholder().encode()
+    if csrf in content:
+        content = content.replace(csrf, get_token(request).encode())
+    if nonce in content:
+        content = content.replace(nonce, str(get_nonce(request)).encode())
+    return content
+
+
+def _storable(request, response) -> bool:
+    messages = getattr(request, "_messages", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not (messages is not None and (messages.used or messages._queued_messages))
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def cache_page_for_visitors(view):
+    """Serve visitors `view`'s page from the cache (see the module docstring)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = _key(request, generation_for(request))
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(_personalise(request, content))
+            for name, value in headers:
+                response[name] = value
+            return response
+        request.page_cache_placeholders = True
+        response = view(request, *args, **kwargs)
+        if getattr(response, "render", None) and not response.is_rendered:
+            response.render()
+        if not response.streaming:
+            raw = response.content
+            if _storable(request, response):
+                headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
+                cache.set(key, (raw, headers), settings.PAGE_CACHE_SECONDS)
+            response.content = _personalise(request, raw)
+        return response
+
+    return wrapper
+
+
+def placeholders(request) -> dict:
+    """Context processor: while a cacheable page renders, its secrets are placeholders."""
+    if getattr(request, "page_cache_placeholders", False):
+        return {"csrf_token": csrf_placeholder(), "csp_nonce": nonce_placeholder()}
+    return {}
+
+
+class ContentGenerationMiddleware:
+    """After every write request by a member, cached pages become stale.
+
+    Coarse on purpose: it needs no change to any service and cannot miss a write
+    path (votes, comments, likes, flags, profile edits, the admin). Writes are rare
+    next to reads, and a bump costs one single-row UPDATE after the response is made.
+
+    Not bumped: refusals (4xx: invalid form, CSRF failure, rate limit, permission),
+    which write nothing, and posts without a session (a visitor logging in or signing
+    up), which change nothing a cached page shows — so nobody can keep the cache cold
+    by posting anonymously. The session is looked at as the request arrives: deleting
+    one's account ends the session but changes counts and comments. A failure (5xx)
+    bumps, in case it committed part of its work.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        writes = (
+            request.method not in SAFE_METHODS | {"OPTIONS"}
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        )
+        response = None
+        try:
+            response = self.get_response(request)
+            return response
+        finally:
+            refused = response is not None and 400 <= response.status_code < 500
+            if writes and not refused and enabled():
+                content_changed()
