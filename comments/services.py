@@ -366,6 +366,15 @@ def _log(*, action: str, editor, reason: str, target: str, **links) -> Moderatio
     )
 
 
+def _locked(comment: Comment) -> Comment:
+    """The comment re-read under a row lock, so two editors' decisions can't interleave."""
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("author", "thread")
+        .get(pk=comment.pk)
+    )
+
+
 def _resolve_open_flags(comment: Comment, now: datetime) -> int:
     return Flag.objects.filter(comment=comment, status=Flag.Status.OPEN).update(
         status=Flag.Status.RESOLVED, resolved_at=now
@@ -375,11 +384,7 @@ def _resolve_open_flags(comment: Comment, now: datetime) -> int:
 def comment_hide(*, comment: Comment, editor, reason: str) -> ModerationAction:
     """An editor removes a comment from public view, with a reason that is published."""
     with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update(of=("self",))
-            .select_related("author", "thread")
-            .get(pk=comment.pk)
-        )
+        comment = _locked(comment)
         action = _log(
             action=ModerationAction.Action.HIDE,
             editor=editor,
@@ -401,11 +406,7 @@ def comment_hide(*, comment: Comment, editor, reason: str) -> ModerationAction:
 def comment_restore(*, comment: Comment, editor, reason: str) -> ModerationAction:
     """An editor puts a held or removed comment back; its open flags are resolved."""
     with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update(of=("self",))
-            .select_related("author", "thread")
-            .get(pk=comment.pk)
-        )
+        comment = _locked(comment)
         if comment.state == Comment.State.DELETED:
             raise ValidationError("A comment its author deleted can't be restored.")
         action = _log(

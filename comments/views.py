@@ -187,13 +187,7 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         label="Edit comment",
         autofocus=True,
     )
-    context = {
-        "discussion": discussion_shell(request, comment.thread),
-        "comment": _decorated(request, comment),
-        "form": form,
-        "action": "edit",
-    }
-    template = f"{TEMPLATE}#edit-form" if _is_htmx(request) else "comments/comment_action.html"
+    context, template = _action_form(request, comment, form, "edit")
     if request.method == "GET":
         return render(request, template, context)
     if not form.is_valid():
@@ -260,18 +254,24 @@ def comment_like(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     return render(request, f"{TEMPLATE}#like-button", context)
 
 
+def _action_form(request: HtmxHttpRequest, comment, form, action: str) -> tuple[dict, str]:
+    """Context and template for an edit or flag form: a partial with htmx, else a page."""
+    context = {
+        "discussion": discussion_shell(request, comment.thread),
+        "comment": _decorated(request, comment),
+        "form": form,
+        "action": action,
+    }
+    partial = f"{TEMPLATE}#{action}-form"
+    return context, partial if _is_htmx(request) else "comments/comment_action.html"
+
+
 @require_http_methods(["GET", "POST"])
 @verified_member_required
 def comment_flag(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_for(request, comment_id)
     form = FlagForm(request.POST or None, comment_id=comment.pk)
-    context = {
-        "discussion": discussion_shell(request, comment.thread),
-        "comment": _decorated(request, comment),
-        "form": form,
-        "action": "flag",
-    }
-    template = f"{TEMPLATE}#flag-form" if _is_htmx(request) else "comments/comment_action.html"
+    context, template = _action_form(request, comment, form, "flag")
     if request.method == "GET":
         return render(request, template, context)
     if not form.is_valid():
