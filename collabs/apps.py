@@ -12,3 +12,17 @@ class CollabsConfig(AppConfig):
         extensions.register_exporter("votes")(member_data.export_votes)
         extensions.register_deletion_handler(member_data.delete_votes)
         extensions.register_profile_section(member_data.voted_collabs_section)
+
+        # Cards and vote buttons on pages shared by all members show each member's own
+        # vote (core/viewer_slots.py).
+        from core import viewer_slots
+
+        viewer_slots.register(
+            viewer_slots.SlotKind(
+                name="voted",
+                variants=(False, True),
+                apply=lambda collab, voted: setattr(collab, "has_voted", voted),
+                key=lambda collab: collab.pk,
+                resolve=member_data.voted_slot_state,
+            )
+        )

@@ -23,3 +23,27 @@ class CommentsConfig(AppConfig):
         from core import page_cache
 
         page_cache.GENERATION_SOURCES.append(generation_source)
+
+        # On pages shared by all members, each member's likes and whether they may post
+        # are filled in per request (core/viewer_slots.py).
+        from comments import viewer
+        from core import viewer_slots
+
+        viewer_slots.register(
+            viewer_slots.SlotKind(
+                name="liked",
+                variants=(False, True),
+                apply=lambda comment, liked: setattr(comment, "liked", liked),
+                key=lambda comment: (comment.pk, comment.author_id),
+                resolve=viewer.liked_slot_state,
+            )
+        )
+        viewer_slots.register(
+            viewer_slots.SlotKind(
+                name="compose",
+                variants=("form", "unverified"),
+                apply=viewer.apply_compose,
+                key=lambda discussion: discussion.thread.pk,
+                resolve=viewer.compose_slot_state,
+            )
+        )

@@ -31,6 +31,7 @@ from django.utils.safestring import mark_safe
 
 from comments.forms import CommentForm
 from comments.models import Comment, Thread
+from comments.viewer import UNVERIFIED
 
 PAGE_SIZE = 20
 SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
@@ -110,7 +111,7 @@ def _member_state(request: HttpRequest, thread: Thread) -> tuple[bool, str]:
     if facts is None:
         return False, ""
     if not facts.verified:
-        return False, "Verify your email address to join the discussion."
+        return False, UNVERIFIED
     if facts.mute is None:
         return True, ""
     refusal = posting_refusal(thread=thread, user=user, mute=facts.mute)

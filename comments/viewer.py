@@ -15,8 +15,9 @@ from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone
 
-from comments.models import Mute, Notification
+from comments.models import Comment, CommentLike, Mute, Notification
 from core.models import Generation
+from core.viewer_slots import Personal
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ def viewer_facts(request) -> ViewerFacts | None:
     user = request.user
     if not user.is_authenticated:
         return None
+    if getattr(user, "is_shared_viewer", False):
+        # Some member, on a page shared by all members: the slots hold what differs.
+        return SHARED_FACTS
     facts = getattr(request, "_viewer_facts", None)
     if facts is None or facts[0] != user.pk:
         facts = (user.pk, _query(user))
@@ -42,10 +46,73 @@ def viewer_facts(request) -> ViewerFacts | None:
     return facts[1]
 
 
+SHARED_FACTS = ViewerFacts(unread_notifications=0, verified=True, mute=None)
+
+
 def generation_source(request) -> int | None:
     """For core.page_cache: a member's page reads the content generation with their facts."""
     facts = viewer_facts(request)
-    return None if facts is None else facts.generation
+    return None if facts is None or facts is SHARED_FACTS else facts.generation
+
+
+# Slots of discussions on pages shared by all members (core/viewer_slots.py) --------
+
+
+def liked_slot_state(request, keys) -> dict[tuple[int, int | None], bool]:
+    """Which of these comments ((id, author id)) the member liked. Their own comments
+    carry Edit and Delete instead of Flag: a page showing one is theirs alone."""
+    member = request.user.pk
+    if any(author == member for _, author in keys):
+        raise Personal
+    ids = [pk for pk, _ in keys]
+    liked = _column(
+        f"SELECT comment_id FROM {CommentLike._meta.db_table}"
+        f" WHERE user_id = %s AND comment_id IN ({_params(ids)})",
+        [member, *ids],
+    )
+    return {key: key[0] in liked for key in keys}
+
+
+def _params(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _column(sql: str, params: list) -> set:
+    # Written out, as above: these run on every shared page a member opens, and the
+    # ORM took longer to build them than the database to answer.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+UNVERIFIED = "Verify your email address to join the discussion."
+
+
+def compose_slot_state(request, keys) -> dict[int, str]:
+    """Per thread (id): the comment form, or why not. A muted member's refusal, and their
+    own comments held for review (shown to them alone), make the page theirs alone."""
+    facts = viewer_facts(request)
+    if facts.mute is not None:
+        raise Personal
+    threads = list(keys)
+    held = _column(
+        f"SELECT 1 FROM {Comment._meta.db_table}"
+        f" WHERE thread_id IN ({_params(threads)}) AND author_id = %s AND state = %s LIMIT 1",
+        [*threads, request.user.pk, Comment.State.HELD.value],
+    )
+    if held:
+        raise Personal
+    return dict.fromkeys(keys, "form" if facts.verified else "unverified")
+
+
+def apply_compose(discussion, variant: str) -> None:
+    from comments.forms import CommentForm
+
+    if discussion.thread.is_locked:
+        return
+    discussion.can_post = variant == "form"
+    discussion.form = CommentForm() if discussion.can_post else None
+    discussion.refusal = "" if discussion.can_post else UNVERIFIED
 
 
 def _sql() -> str:

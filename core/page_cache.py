@@ -40,6 +40,7 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 
+from core import viewer_slots
 from core.models import Generation
 
 SAFE_METHODS = {"GET", "HEAD"}
@@ -174,33 +175,104 @@ def _storable(request, response) -> bool:
 
 
 def cache_page_for_visitors(view):
-    """Serve visitors `view`'s page from the cache (see the module docstring)."""
+    """Serve `view`'s page from the cache: whole to visitors, slotted to members.
+
+    Visitors get the stored page with their CSRF token and this response's nonce put
+    in (see the module docstring). Members get the page shared by all members, with
+    its per-member slots filled for them (core/viewer_slots.py), unless theirs
+    differs beyond its slots; staff, and anyone with a message waiting, get their
+    own page rendered.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
+        if _cacheable(request):
+            return _visitor_page(view, request, args, kwargs)
+        if _shareable(request):
+            return _member_page(view, request, args, kwargs)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _visitor_page(view, request, args, kwargs):
+    key = _key(request, generation_for(request))
+    cached = cache.get(key)
+    if cached is not None:
+        content, headers = cached
+        return _response(_personalise(request, content), headers)
+    request.page_cache_placeholders = True
+    response = view(request, *args, **kwargs)
+    if getattr(response, "render", None) and not response.is_rendered:
+        response.render()
+    if not response.streaming:
+        raw = response.content
+        if _storable(request, response):
+            headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
+            cache.set(key, (raw, headers), settings.PAGE_CACHE_SECONDS)
+        response.content = _personalise(request, raw)
+    return response
+
+
+def _response(content: bytes, headers) -> HttpResponse:
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _shareable(request) -> bool:
+    """A member who may get the page shared by all members (with their slots filled)."""
+    user = request.user
+    return (
+        enabled()
+        and request.method in SAFE_METHODS
+        and user.is_authenticated
+        and not (user.is_staff or user.is_superuser)
+        and "messages" not in request.COOKIES
+        and "_messages" not in request.session
+    )
+
+
+def _member_page(view, request, args, kwargs):
+    key = _key(request, generation_for(request)) + ":member"
+    shared = cache.get(key)
+    if shared is None:
+        shared = _render_shared(view, request, args, kwargs)
+        if shared is None:
             return view(request, *args, **kwargs)
-        key = _key(request, generation_for(request))
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(_personalise(request, content))
-            for name, value in headers:
-                response[name] = value
-            return response
-        request.page_cache_placeholders = True
+        cache.set(key, shared, settings.PAGE_CACHE_SECONDS)
+    content, headers, slots = shared
+    try:
+        html = viewer_slots.fill(request, content, slots, slot_mark())
+    except viewer_slots.Personal:
+        return view(request, *args, **kwargs)
+    return _response(_personalise(request, html.encode()), headers)
+
+
+def _render_shared(view, request, args, kwargs):
+    """(page, headers, slots) as every member sees it, or None if it can't be shared."""
+    member = request.user
+    request.user = viewer_slots.SHARED_VIEWER
+    request.page_cache_placeholders = True
+    request.viewer_slots = recorder = viewer_slots.Recorder(mark=slot_mark(), slots=[])
+    try:
         response = view(request, *args, **kwargs)
         if getattr(response, "render", None) and not response.is_rendered:
             response.render()
-        if not response.streaming:
-            raw = response.content
-            if _storable(request, response):
-                headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
-                cache.set(key, (raw, headers), settings.PAGE_CACHE_SECONDS)
-            response.content = _personalise(request, raw)
-        return response
+    except viewer_slots.Personal:
+        return None
+    finally:
+        request.user = member
+        del request.page_cache_placeholders, request.viewer_slots
+    if response.streaming or not _storable(request, response):
+        return None
+    headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
+    return response.content.decode(), headers, recorder.slots
 
-    return wrapper
+
+def slot_mark() -> str:
+    return _placeholder("slot")
 
 
 def placeholders(request) -> dict:

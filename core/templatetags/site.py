@@ -83,6 +83,36 @@ def shared(parser, token):
     return SharedNode(nodelist, parts)
 
 
+class ViewerSlotNode(template.Node):
+    def __init__(self, nodelist, name, obj):
+        self.nodelist, self.name, self.obj = nodelist, name, obj
+
+    def render(self, context) -> str:
+        from core.viewer_slots import render_slot
+
+        obj = self.obj.resolve(context) if self.obj is not None else None
+        html = render_slot(
+            context.get("request"), self.name, obj, lambda: self.nodelist.render(context)
+        )
+        return mark_safe(html)  # noqa: S308 - rendered by this template, or a marker
+
+
+@register.tag
+def viewer_slot(parser, token):
+    """{% viewer_slot "kind" object %}…{% endviewer_slot %}: a part of the page that
+    depends on the member viewing it (see core/viewer_slots.py). Renders its content as
+    usual, except while core.page_cache renders a page shared by all members."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3) or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            '{% viewer_slot "kind" [object] %} takes a quoted kind and an optional object.'
+        )
+    obj = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    nodelist = parser.parse(("endviewer_slot",))
+    parser.delete_first_token()
+    return ViewerSlotNode(nodelist, bits[1][1:-1], obj)
+
+
 @register.filter
 def markdown(text: str) -> SafeString:
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3

@@ -79,7 +79,7 @@ def test_each_visitor_gets_their_own_csrf_token_and_this_responses_nonce(people)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_members_never_get_a_cached_page_nor_another_members_state(people, member, editor):
+def test_no_member_gets_another_members_state_from_a_cached_page(people, member, editor):
     url = people.collab.get_absolute_url()
     Client().get(url)  # a visitor's copy is in the cache
     voter = Client()
@@ -147,9 +147,10 @@ def test_shared_fragments_show_a_vote_to_members_at_once(people, editor):
     assert "<strong>1</strong> vote<" in reader.get("/").content.decode()
 
 
-def test_a_members_home_with_shared_fragments_costs_three_queries(
+def test_an_editors_home_with_shared_fragments_costs_three_queries(
     people, editor, django_assert_num_queries
 ):
+    """Editors get their own page (tests/core/test_member_pages.py has members')."""
     reader = Client()
     reader.force_login(editor)
     reader.get("/")
@@ -161,7 +162,7 @@ def test_a_members_home_with_shared_fragments_costs_three_queries(
     assert "APT. forever" in html and "K-pop meets the world" in html
 
 
-def test_a_members_collab_page_with_shared_parts_costs_eight_queries(
+def test_an_editors_collab_page_with_shared_parts_costs_eight_queries(
     people, editor, django_assert_num_queries
 ):
     url = people.collab.get_absolute_url()
