@@ -153,23 +153,21 @@ def build_tree(top_level: list[Comment], replies: list[Comment], *, viewer_id) -
 
 
 def _attach_heads(request: HttpRequest, comments: list[Comment], page_url: str) -> None:
-    """Give each comment `head_html`: its author, time and body, rendered once per content
-    generation and shared by every viewer (the per-viewer actions are rendered around it).
+    """Give each comment `head_html`: its author, time and body, rendered once and shared
+    by every viewer and every page render (the per-viewer actions go around it).
 
     Rendering was most of a long discussion's cost; the heads come back in one cache
-    read. The key holds the content generation, so an edit, a deletion or a renamed
-    author shows at once (see core.page_cache). "5 minutes ago" may lag by up to
+    read. Each key holds everything the head shows (`_head_version`), so an edit, a
+    moderation, a deletion or a renamed author misses at once, while a vote or a new
+    comment elsewhere leaves the other heads cached. "5 minutes ago" may lag by up to
     PAGE_CACHE_SECONDS. Without the page cache (tests) nothing is attached.
     """
-    from core.page_cache import enabled, generation_for
+    from core.page_cache import enabled
 
     if not enabled() or not comments:
         return
-    from comments.viewer import viewer_facts
-
-    viewer_facts(request)  # for members, it reads the generation in its one query
-    prefix = f"comment-head:{generation_for(request)}:{hash_text(page_url)}"
-    keys = {comment.pk: f"{prefix}:{comment.pk}" for comment in comments}
+    page = hash_text(page_url)
+    keys = {comment.pk: f"comment-head:{page}:{_head_version(comment)}" for comment in comments}
     found = cache.get_many(list(keys.values()))
     template = get_template("comments/discussion.html#comment-head")
     missing = {}
@@ -182,6 +180,20 @@ def _attach_heads(request: HttpRequest, comments: list[Comment], page_url: str) 
         comment.head_html = mark_safe(html)  # noqa: S308 - rendered by our template
     if missing:
         cache.set_many(missing, settings.PAGE_CACHE_SECONDS)
+
+
+def _head_version(comment: Comment) -> str:
+    """What the comment-head partial shows, as a short digest (its cache key)."""
+    author = comment.author
+    shown = (
+        comment.pk,
+        comment.state,
+        comment.created_at,
+        comment.edited_at,
+        comment.body_html,
+        author and (author.username, author.public_name, author.avatar.name),
+    )
+    return hash_text(repr(shown))
 
 
 def hash_text(text: str) -> str:

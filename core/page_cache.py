@@ -238,6 +238,11 @@ def _member_page(view, request, args, kwargs):
     key = _key(request, generation_for(request)) + ":member"
     shared = cache.get(key)
     if shared is None:
+        if cache.add(f"{key}:asked", True, settings.PAGE_CACHE_SECONDS):
+            # The first member to ask in this generation gets their own page: while
+            # writes come fast, most pages are asked for once per generation, and the
+            # shared render (each slot's variants) would cost more than it saves.
+            return view(request, *args, **kwargs)
         shared = _render_shared(view, request, args, kwargs)
         if shared is None:
             return view(request, *args, **kwargs)
