@@ -83,6 +83,38 @@ def shared(parser, token):
     return SharedNode(nodelist, parts)
 
 
+class MemoNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist, self.parts = nodelist, parts
+
+    def render(self, context) -> str:
+        from core.page_cache import enabled
+
+        if not enabled():
+            return self.nodelist.render(context)
+        values = repr([part.resolve(context) for part in self.parts])
+        key = f"memo:{hashlib.sha256(values.encode()).hexdigest()}"
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, template_settings().PAGE_CACHE_SECONDS)
+        return mark_safe(html)  # noqa: S308 - rendered by this template just now or earlier
+
+
+@register.tag
+def memo(parser, token):
+    """{% memo "name" value… %}…{% endmemo %}: a fragment cached under its values alone.
+
+    List every value the fragment shows: the key is all there is to tell one rendering
+    from another, so no write needs to invalidate it (a collab card keeps its cached
+    HTML through a vote on another collab). Never put a CSRF token, a nonce or anything
+    about the viewer inside, unless it is one of the values."""
+    parts = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, parts)
+
+
 class ViewerSlotNode(template.Node):
     def __init__(self, nodelist, name, obj):
         self.nodelist, self.name, self.obj = nodelist, name, obj
