@@ -71,7 +71,9 @@ class CatalogueForm(forms.Form):
         widget=QuickSelect,
         help_text="The Artist list has those with the most collabs; Search finds every artist.",
     )
-    crossover = forms.BooleanField(label="Crossovers only", required=False)
+    crossover = forms.BooleanField(
+        label="Crossovers only", required=False, help_text="artists from more than one country"
+    )
 
     def __init__(self, data, *, years: list[int], genres, artists):
         """`genres` and `artists`: (slug, name) pairs. `artists` must include the one the

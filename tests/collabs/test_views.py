@@ -58,6 +58,9 @@ def test_filters_and_page_links_target_the_results_and_push_the_url(client, cata
     assert '<label for="id_year">Year</label><select id="id_year" name="year">' in html
     assert '<option value="edm">EDM</option>' in html and "&lt;select" not in html
     assert "hx-on" not in html and " style=" not in html
+    # Only the artist filter is labelled "Artist…": the crossover box's note describes it.
+    assert '<label for="id_crossover">Crossovers only</label>' in html
+    assert 'aria-describedby="id_crossover_helptext"' in html
 
 
 @pytest.mark.parametrize(
