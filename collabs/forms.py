@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -24,8 +25,9 @@ SORTS = {
 class QuickSelect(forms.Select):
     """A <select> rendered in Python rather than one template per option.
 
-    The catalogue's artist filter lists thousands of artists; Django's per-option
-    templates made it most of the page's rendering time.
+    The catalogue's filters hold about a hundred options between them (years, genres,
+    the top artists), rendered for every member's page; Django's per-option templates
+    cost more than the rest of the form.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -41,7 +43,8 @@ class QuickSelect(forms.Select):
 
 
 class CatalogueForm(forms.Form):
-    """The catalogue's GET filters. Anything invalid is ignored, never an error page."""
+    """The catalogue's GET filters. Anything invalid is ignored, never an error page; an
+    unknown artist is also said so next to the artist filter."""
 
     q = forms.CharField(
         label="Search",
@@ -56,15 +59,51 @@ class CatalogueForm(forms.Form):
         label="Year", coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
     genre = forms.ChoiceField(label="Genre", required=False, widget=QuickSelect)
-    artist = forms.ChoiceField(label="Artist", required=False, widget=QuickSelect)
-    crossover = forms.BooleanField(label="Crossovers only", required=False)
+    # A select of the artists with the most collabs, not of all of them (thousands at
+    # scale); `?artist=` takes any artist's slug or name, and Search finds every artist.
+    artist = forms.CharField(
+        label="Artist",
+        required=False,
+        # Not max_length, which would put a maxlength on the <select>.
+        validators=[
+            MaxLengthValidator(120, "No artist has a name that long, so every artist is shown.")
+        ],
+        widget=QuickSelect,
+        help_text="The Artist list has those with the most collabs; Search finds every artist.",
+    )
+    crossover = forms.BooleanField(
+        label="Crossovers only", required=False, help_text="artists from more than one country"
+    )
 
     def __init__(self, data, *, years: list[int], genres, artists):
-        """`genres` and `artists`: (slug, name) pairs."""
+        """`genres` and `artists`: (slug, name) pairs. `artists` must include the one the
+        data asks for, if it exists (Artist.objects.catalogue_choices)."""
         super().__init__(data)
+        self.artists = artists
         self.fields["year"].choices = [("", "Any year"), *((y, str(y)) for y in years)]
         self.fields["genre"].choices = [("", "Any genre"), *genres]
-        self.fields["artist"].choices = [("", "Any artist"), *artists]
+        self.fields["artist"].widget.choices = [("", "Any artist"), *artists]
+
+    def clean_artist(self) -> str:
+        """The slug of the artist asked for by slug, or by name in any case."""
+        wanted = self.cleaned_data["artist"]
+        if not wanted:
+            return ""
+        folded = wanted.casefold()
+        slug = next((slug for slug, _ in self.artists if slug == wanted), None) or next(
+            (slug for slug, name in self.artists if name.casefold() == folded), None
+        )
+        if slug is None:
+            raise forms.ValidationError(
+                "No artist “%(wanted)s” in the catalogue, so every artist is shown.",
+                code="unknown_artist",
+                params={"wanted": wanted},
+            )
+        if slug != self.data.get("artist"):
+            # Asked for by name (or with spaces): the select shows that artist as chosen.
+            self.data = self.data.copy()
+            self.data["artist"] = slug
+        return slug
 
     def filters(self) -> dict:
         """The valid filters; an invalid field counts as not given."""

@@ -89,6 +89,22 @@ class ArtistQuerySet(models.QuerySet):
             Exists(Credit.objects.filter(artist=OuterRef("pk"), collab__status="published"))
         )
 
+    def catalogue_choices(self, *, top: int, wanted: str = "") -> ArtistQuerySet:
+        """The catalogue's artist filter: the `top` artists credited on the most published
+        collabs, and whoever `wanted` names (a slug, or a name in any case) however few
+        collabs they have. One query, however many artists there are."""
+        most_credited = (
+            Credit.objects.filter(collab__status="published")
+            .values("artist_id")
+            .annotate(collabs=Count("collab_id", distinct=True))
+            .order_by("-collabs", "artist_id")
+            .values("artist_id")[:top]
+        )
+        chosen = Q(pk__in=most_credited)
+        if wanted:
+            chosen |= Q(slug=wanted) | Q(name__iexact=wanted)
+        return self.filter(chosen)
+
 
 class Artist(models.Model):
     name = models.CharField(max_length=120)

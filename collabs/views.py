@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,6 +27,9 @@ from core.pagination import page_of
 from core.ratelimit import RateLimited
 
 PAGE_SIZE = 12
+# How many artists the catalogue's artist filter lists (the most credited): enough to
+# pick a star from, few enough for a phone and a small page with thousands of artists.
+FILTER_ARTISTS = 50
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -53,21 +57,25 @@ def _release_years(request: HtmxHttpRequest) -> list[int]:
     return cached(request, "release-years", lambda: Collab.objects.published().release_years())
 
 
-def _filter_choices(request: HtmxHttpRequest) -> tuple[list, list]:
-    """(genres, artists) as (slug, name): the same for everyone until the next write."""
+def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
+    """(genres, artists) as (slug, name): every genre, and the FILTER_ARTISTS artists with
+    the most published collabs plus the one `artist` asks for, by name. The same for
+    everyone asking for that artist until the next write."""
 
     def produce() -> tuple[list, list]:
         genres = list(Genre.objects.values_list("slug", "name"))
-        artists = list(Artist.objects.with_published_collabs().values_list("slug", "name"))
-        return genres, artists
+        artists = Artist.objects.catalogue_choices(top=FILTER_ARTISTS, wanted=artist)
+        return genres, sorted(artists.values_list("slug", "name"), key=lambda a: a[1].casefold())
 
-    return cached(request, "catalogue-choices", produce)
+    # Hashed: what was typed into the URL may be long, or not fit for a cache key.
+    asked = hashlib.sha256(artist.encode()).hexdigest()[:32] if artist else ""
+    return cached(request, f"catalogue-choices:{asked}", produce)
 
 
 @require_GET
 @cache_page_for_visitors
 def collab_list(request: HtmxHttpRequest) -> HttpResponse:
-    genres, artists = _filter_choices(request)
+    genres, artists = _filter_choices(request, request.GET.get("artist", "").strip())
     form = CatalogueForm(request.GET, years=_release_years(request), genres=genres, artists=artists)
     filters = form.filters()
     collabs = Collab.objects.published().catalogue(**filters).for_list(user=request.user)
@@ -88,8 +96,9 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         "sort_label": SORTS[filters["sort"]],
         "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
         "is_filtered": any(k != "sort" for k in shown),
-        # The filter form (thousands of artists) is shared by everyone who asks for the
-        # same filters; free-text searches render it afresh rather than fill the cache.
+        # The filter form is shared by everyone who asks for the same filters (it still
+        # saves a member ~0.5 ms of rendering); free-text searches render it afresh
+        # rather than fill the cache.
         "form_key": None
         if request.GET.get("q")
         else urlencode(sorted((k, request.GET.get(k, "")) for k in form.fields)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -109,3 +110,24 @@ def test_the_catalogue_filters_in_place_and_pushes_the_url(page, live_server, ap
     page.reload()
     expect(page.locator(".collab-card")).to_have_count(1)
     expect(page.get_by_label("Year")).to_have_value("2024")
+
+
+def test_the_artist_filter_works_in_place_and_from_a_link(page, live_server, apt):
+    make_collab("Other song", (make_artist("Someone"),), released=date(2019, 5, 5))
+    page.goto(f"{live_server.url}/collabs/")
+    # "Artist" names one control only (the crossover box's note describes it, not names it).
+    artist = page.get_by_label("Artist")
+    expect(artist).to_have_count(1)
+    artist.select_option(label="Bruno Mars")
+    expect(page).to_have_url(f"{live_server.url}/collabs/?artist=bruno-mars")
+    expect(page.locator(".collab-card")).to_have_count(1)
+    # A link by name lands on the same filter, with the artist chosen in the select.
+    page.goto(f"{live_server.url}/collabs/?artist=Someone")
+    expect(page.get_by_label("Artist")).to_have_value("someone")
+    expect(page.locator(".collab-card")).to_have_count(1)
+    page.goto(f"{live_server.url}/collabs/?artist=nobody")
+    expect(page.get_by_label("Artist")).to_have_value("")
+    expect(page.get_by_label("Artist")).to_have_accessible_description(
+        re.compile("No artist “nobody” in the catalogue")
+    )
+    expect(page.locator(".collab-card")).to_have_count(2)

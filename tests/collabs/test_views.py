@@ -58,6 +58,9 @@ def test_filters_and_page_links_target_the_results_and_push_the_url(client, cata
     assert '<label for="id_year">Year</label><select id="id_year" name="year">' in html
     assert '<option value="edm">EDM</option>' in html and "&lt;select" not in html
     assert "hx-on" not in html and " style=" not in html
+    # Only the artist filter is labelled "Artist…": the crossover box's note describes it.
+    assert '<label for="id_crossover">Crossovers only</label>' in html
+    assert 'aria-describedby="id_crossover_helptext"' in html
 
 
 @pytest.mark.parametrize(
@@ -83,6 +86,102 @@ def test_catalogue_filters(client, catalogue, params, expected):
     response = client.get(reverse("collabs:list"), params)
     assert response.status_code == 200
     assert set(_slugs(response)) == (set(catalogue) if expected == "all" else expected)
+
+
+def _artist_select(response) -> str:
+    html = response.content.decode()
+    return re.search(r'<select[^>]* id="id_artist" name="artist">.*?</select>', html, re.S).group(0)
+
+
+def _artist_options(response) -> list[str]:
+    return re.findall(r'<option value="([^"]*)"', _artist_select(response))
+
+
+@pytest.fixture
+def charts(db, monkeypatch):
+    """Four artists with 4, 3, 2 and 1 collabs, and an artist filter listing the top two."""
+    monkeypatch.setattr("collabs.views.FILTER_ARTISTS", 2)
+    made = {}
+    for name, collabs in [("Most Loved", 4), ("Busy Bee", 3), ("Midlist", 2), ("Far Down", 1)]:
+        artist = make_artist(name)
+        for i in range(collabs):
+            collab = make_collab(f"{name} song {i}", (artist,))
+            made[collab.slug] = collab
+    return made
+
+
+def test_the_artist_filter_lists_the_most_credited_artists_by_name(client, charts):
+    response = client.get(reverse("collabs:list"))
+    html = response.content.decode()
+    assert '<label for="id_artist">Artist</label>' in html
+    assert _artist_options(response) == ["", "busy-bee", "most-loved"]
+    assert '<option value="" selected>Any artist</option>' in _artist_select(response)
+    # Everyone else is one search away, and the filter says so.
+    assert 'aria-describedby="id_artist_helptext"' in _artist_select(response)
+    assert (
+        'id="id_artist_helptext">The Artist list has those with the most collabs; '
+        "Search finds every artist.</p>"
+    ) in html
+    assert set(_slugs(client.get(reverse("collabs:list"), {"q": "far down"}))) == {
+        "far-down-song-0"
+    }
+
+
+def test_an_artist_outside_the_list_filters_and_shows_as_chosen(client, charts):
+    response = client.get(reverse("collabs:list"), {"artist": "far-down"})
+    assert _slugs(response) == ["far-down-song-0"]
+    assert _artist_options(response) == ["", "busy-bee", "far-down", "most-loved"]
+    assert '<option value="far-down" selected>Far Down</option>' in _artist_select(response)
+    assert "aria-invalid" not in _artist_select(response)
+
+
+@pytest.mark.parametrize("asked", ["Far Down", "far down", "FAR DOWN", " far-down "])
+def test_an_artist_can_be_asked_for_by_name(client, charts, asked):
+    response = client.get(reverse("collabs:list"), {"artist": asked})
+    assert _slugs(response) == ["far-down-song-0"]
+    assert '<option value="far-down" selected>Far Down</option>' in _artist_select(response)
+    # The links and the pushed URL name the artist by slug.
+    partial = client.get(reverse("collabs:list"), {"artist": asked}, headers=HX)
+    assert partial["HX-Push-Url"] == "/collabs/?artist=far-down"
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [
+        ("nobody", "No artist “nobody” in the catalogue, so every artist is shown."),
+        ("<b>x</b>", "No artist “&lt;b&gt;x&lt;/b&gt;” in the catalogue"),
+        ("x" * 500, "No artist has a name that long, so every artist is shown."),
+    ],
+)
+def test_an_unknown_artist_is_said_so_and_every_collab_shown(client, charts, asked, message):
+    response = client.get(reverse("collabs:list"), {"artist": asked})
+    assert response.status_code == 200
+    assert set(_slugs(response)) == set(charts)
+    html = response.content.decode()
+    assert f'<p class="error filter-note" id="id_artist_error">{message}' in html
+    select = _artist_select(response)
+    assert 'aria-invalid="true"' in select
+    assert 'aria-describedby="id_artist_helptext id_artist_error"' in select
+    assert " selected>" not in select  # so the browser shows the first: "Any artist"
+    # In place, too: the results come back whole rather than an error.
+    partial = client.get(reverse("collabs:list"), {"artist": asked}, headers=HX)
+    assert partial.status_code == 200 and set(_slugs(partial)) == set(charts)
+    assert partial["HX-Push-Url"] == "/collabs/"
+
+
+def test_the_catalogue_does_not_grow_with_the_number_of_artists(client, monkeypatch, db):
+    """Thousands of artists used to mean thousands of <option>s on every catalogue page."""
+    monkeypatch.setattr("collabs.views.FILTER_ARTISTS", 5)
+    shared = make_artist("Everywhere")
+
+    def options_with(artists: int) -> int:
+        while Collab.objects.count() < artists:
+            guest = make_artist(f"Guest {Collab.objects.count()}", country="US")
+            make_collab(f"Song {guest.pk}", (shared, " & "), (guest,))
+        return client.get(reverse("collabs:list")).content.decode().count("<option")
+
+    assert options_with(6) == options_with(40)
+    assert len(_artist_options(client.get(reverse("collabs:list")))) == 1 + 5
 
 
 def test_crossover_only_leaves_out_single_country_collabs(client, catalogue):
@@ -418,6 +517,13 @@ PAGES = {
     "list": (lambda c: reverse("collabs:list"), 6, 8),
     "list_filtered": (
         lambda c: reverse("collabs:list") + "?crossover=on&sort=hot&genre=pop",
+        6,
+        8,
+    ),
+    # The artist filter lists the top 50 and the chosen one, whose rank makes no difference
+    # (guest-2 is in the top 50 of 3 collabs, guest-49 far from it with 50).
+    "list_artist": (
+        lambda c: reverse("collabs:list") + f"?artist=guest-{len(c) - 1}&sort=new",
         6,
         8,
     ),
