@@ -332,9 +332,10 @@ def _withdraw(vote: Vote) -> bool:
 def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResult:
     """Vote for a collab, or take the vote back if the member had already voted.
 
-    Every call flips the vote as it stands when its transaction runs. `collab.has_voted`,
-    if the caller read it (Collab.objects.with_user_vote), only picks the statement tried
-    first; when it is still true, that saves one.
+    Each call flips the vote as it stands when its transaction runs; one that loses a
+    race both ways to the member's own other requests changes nothing (changed=False).
+    `collab.has_voted`, if the caller read it (Collab.objects.with_user_vote), only picks
+    the statement tried first; when it is still true, that saves one.
 
     Accounts younger than a day are held to CROSSOVER_LIMITS["votes_young"]: every
     click counts, so casting and withdrawing in a loop is limited too. Raises
