@@ -15,10 +15,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 
+def remember_verified(user, verified: bool) -> None:
+    """For a query that read whether `user`'s email is verified along with its own data:
+    `is_verified` (and so `verified_member_required`) then needs no query of its own."""
+    user._email_verified = bool(verified)
+
+
 def is_verified(user) -> bool:
     if not user.is_authenticated:
         return False
-    # comments.viewer may already have read it, in the query it makes for every member page.
+    # Already read (remember_verified) by comments.viewer, in the query it makes for every
+    # member page, or by a view's own first query (collabs.views.vote).
     known = getattr(user, "_email_verified", None)
     if known is not None:
         return known

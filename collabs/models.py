@@ -378,7 +378,7 @@ class Collab(models.Model):
     thread = models.OneToOneField(
         "comments.Thread", on_delete=models.PROTECT, related_name="collab", editable=False
     )
-    # Kept exact by collabs.services.vote_toggle (F() updates in the vote's transaction).
+    # Kept exact by collabs.services.vote_toggle (updated in the vote's own transaction).
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     hot_score = models.FloatField(default=0.0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone
 
+from accounts.access import remember_verified
 from comments.models import Comment, CommentLike, Mute, Notification
 from core.models import Generation
 from core.viewer_slots import Personal
@@ -144,8 +145,8 @@ def _query(user) -> ViewerFacts:
         until = DateTimeField().to_python(until)
     if until is not None and timezone.is_naive(until):
         until = timezone.make_aware(until, UTC)
-    # Remembered on the user too, for accounts.access.is_verified (a lower app).
-    user._email_verified = bool(verified)
+    # Remembered on the user too, for accounts.access.is_verified.
+    remember_verified(user, verified)
     return ViewerFacts(
         unread_notifications=unread or 0,
         verified=bool(verified),

@@ -69,6 +69,20 @@ def test_a_duplicate_vote_is_caught_and_changes_nothing(member, apt):
     assert Vote.objects.filter(collab=apt).count() == 1
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("read", [None, True, False], ids=["unread", "read voted", "read not"])
+def test_the_toggle_flips_the_vote_in_the_database_whatever_the_caller_read(member, apt, read):
+    # collab.has_voted only picks the statement tried first; a stale value costs one more.
+    apt.has_voted = read
+    assert services.vote_toggle(user=member, collab=apt).voted is True
+    assert _fresh(apt).vote_count == 1 == Vote.objects.filter(collab=apt).count()
+    apt.has_voted = read
+    result = services.vote_toggle(user=member, collab=apt)
+    assert result == services.VoteResult(voted=False, vote_count=0)
+    assert (_fresh(apt).vote_count, apt.hot_score) == (0, 0.0)
+    assert not Vote.objects.exists()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_votes_on_postgresql_keep_the_count_exact():
@@ -125,6 +139,44 @@ def test_concurrent_double_clicks_on_postgresql_never_double_count():
     assert sum(r.changed for r in results) == 1
     collab.refresh_from_db()
     assert collab.vote_count == 1 == Vote.objects.filter(collab=collab).count()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_toggles_by_one_member_on_postgresql_keep_the_count_exact():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite serialises every writer")
+    collab = make_collab("Toggle race", (make_artist("Idol"),))
+    member = MemberFactory()
+    start = threading.Barrier(9)
+    results, errors = [], []
+
+    def toggle(voted):
+        try:
+            start.wait()
+            # Some requests read the vote as there, some as not: it is only a hint.
+            collab_seen = Collab.objects.get(pk=collab.pk)
+            collab_seen.has_voted = voted
+            results.append(services.vote_toggle(user=member, collab=collab_seen))
+        except BaseException as exc:  # reported below, not swallowed
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=toggle, args=(n % 2 == 0,)) for n in range(9)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    rows = Vote.objects.filter(collab=collab).count()
+    assert rows == sum(r.changed for r in results) % 2
+    collab.refresh_from_db()
+    assert collab.vote_count == rows
+    assert collab.hot_score == (
+        pytest.approx(services.hot_term(Vote.objects.get().created_at)) if rows else 0.0
+    )
 
 
 # Member data through accounts.extensions --------------------------------------

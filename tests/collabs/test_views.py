@@ -366,6 +366,35 @@ def test_a_hidden_collab_cannot_be_voted_for(member_client, member):
     assert not Vote.objects.exists()
 
 
+def test_a_member_voting_for_a_missing_collab_gets_404(member_client):
+    assert member_client.post("/collabs/no-such-song/vote/", headers=HX).status_code == 404
+
+
+def test_an_unverified_member_is_stopped_before_the_collab_is_looked_for(client, user):
+    client.force_login(user)
+    assert client.post("/collabs/no-such-song/vote/").status_code == 403
+
+
+@pytest.mark.parametrize("voted", [False, True], ids=["cast", "take back"])
+def test_a_vote_costs_seven_queries(
+    member_client, member, apt, settings, django_assert_num_queries, voted
+):
+    # With the page cache on, as in production, so the content generation's bump counts.
+    settings.PAGE_CACHE_SECONDS = 60
+    if voted:
+        services.vote_cast(user=member, collab=apt)
+    url = reverse("collabs:vote", args=[apt.slug])
+    # The member; the collab with their vote and verified email; the transaction (a
+    # savepoint inside the test's) around the vote row and the collab's counters; and the
+    # content generation.
+    with django_assert_num_queries(7):
+        response = member_client.post(url, headers=HX)
+    assert response.status_code == 200
+    assert f'aria-pressed="{"false" if voted else "true"}"' in response.content.decode()
+    apt.refresh_from_db()
+    assert apt.vote_count == Vote.objects.filter(collab=apt).count() == (0 if voted else 1)
+
+
 # Artist pages -----------------------------------------------------------------
 
 
