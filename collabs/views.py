@@ -183,6 +183,9 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
         raise Http404("No such collab.")
     try:
         result = services.vote_toggle(user=request.user, collab=collab)
+        # The toggle bumped the content generation in its own transaction, if it changed
+        # anything: core.page_cache.ContentGenerationMiddleware needn't bump it again.
+        request.content_generation_bumped = True
     except RateLimited as refused:
         if not request.htmx:
             raise  # core.middleware answers with the 429 page

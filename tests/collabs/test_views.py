@@ -285,12 +285,14 @@ def test_a_vote_costs_seven_queries(
     if voted:
         services.vote_cast(user=member, collab=apt)
     url = reverse("collabs:vote", args=[apt.slug])
-    # The member; the collab with their vote and verified email; the transaction (a
-    # savepoint inside the test's) around the vote row and the collab's counters; and the
+    # The member; the collab with their vote and verified email; and the transaction (a
+    # savepoint inside the test's) around the vote row, the collab's counters and the
     # content generation.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(7) as captured:
         response = member_client.post(url, headers=HX)
     assert response.status_code == 200
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert "core_generation" in sql[-2] and sql[-1].startswith("RELEASE SAVEPOINT")
     assert f'aria-pressed="{"false" if voted else "true"}"' in response.content.decode()
     apt.refresh_from_db()
     assert apt.vote_count == Vote.objects.filter(collab=apt).count() == (0 if voted else 1)
