@@ -29,7 +29,7 @@ from collabs.models import (
     hot_term,
 )
 from comments.services import thread_create, thread_set_page
-from core import images, limits
+from core import images, limits, page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -337,6 +337,8 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
     `collab.has_voted`, if the caller read it (Collab.objects.with_user_vote), only picks
     the statement tried first; when it is still true, that saves one.
 
+    A change also bumps the page cache's content generation, in the same transaction.
+
     Accounts younger than a day are held to CROSSOVER_LIMITS["votes_young"]: every
     click counts, so casting and withdrawing in a loop is limited too. Raises
     core.ratelimit.RateLimited (429) over it, RateLimitUnavailable (503) when the
@@ -353,6 +355,9 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
             else:
                 count = _insert_vote(cursor, user.pk, collab.pk, at)
             if count is not None:
+                # Cached pages go stale in the same commit as the vote (see the view).
+                if page_cache.enabled():
+                    page_cache.content_changed()
                 return VoteResult(voted=not take_back, vote_count=count)
         # Both lost a race to the member's own requests, which changed the vote back and
         # forth meanwhile (PostgreSQL runs each statement on the latest commits). The

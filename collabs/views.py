@@ -151,29 +151,29 @@ def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @once
 def _vote_target_sql() -> str:
     # Written out: the vote is the busiest write, and the ORM spent longer compiling its
-    # reads than the database answering them. The collab is LEFT JOINed to a one-row
-    # table so the member's verified email is read even for a collab that isn't there.
+    # reads than the database answering them.
     return f"""
         SELECT c.id, c.vote_count,
           EXISTS(SELECT 1 FROM {Vote._meta.db_table} v
             WHERE v.collab_id = c.id AND v.user_id = %s),
           EXISTS(SELECT 1 FROM {EmailAddress._meta.db_table} e
             WHERE e.user_id = %s AND e.verified = %s)
-        FROM (SELECT 1 AS one) AS row
-        LEFT JOIN {Collab._meta.db_table} c ON c.slug = %s AND c.status = %s
+        FROM {Collab._meta.db_table} c WHERE c.slug = %s AND c.status = %s
     """
 
 
 def _vote_target(user, slug: str) -> Collab | None:
     """The published collab as the vote button needs it (pk, slug, count, has_voted), or
-    None; and, for verified_member_required, whether the member's email is verified."""
+    None; and, for verified_member_required, whether the member's email is verified
+    (when there is no such collab, the gate asks for itself)."""
     with connection.cursor() as cursor:
         params = [user.pk, user.pk, True, slug, CollabStatus.PUBLISHED]
         cursor.execute(_vote_target_sql(), params)
-        pk, vote_count, voted, verified = cursor.fetchone()
-    remember_verified(user, verified)
-    if pk is None:
+        row = cursor.fetchone()
+    if row is None:
         return None
+    pk, vote_count, voted, verified = row
+    remember_verified(user, verified)
     collab = Collab(pk=pk, slug=slug, vote_count=vote_count)
     collab.has_voted = bool(voted)
     return collab
@@ -192,6 +192,9 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
         raise Http404("No such collab.")
     try:
         result = services.vote_toggle(user=request.user, collab=collab)
+        # The toggle bumped the content generation in its own transaction, if it changed
+        # anything: core.page_cache.ContentGenerationMiddleware needn't bump it again.
+        request.content_generation_bumped = True
     except RateLimited as refused:
         if not request.htmx:
             raise  # core.middleware answers with the 429 page
