@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 from accounts.extensions import ProfileSection
 from collabs import services
 from collabs.models import Collab, Vote
+from core.sql import column, placeholders
 
 PROFILE_VOTES_SHOWN = 24
 
@@ -47,14 +46,10 @@ def voted_collabs_section(member, viewer) -> ProfileSection | None:
 
 def voted_slot_state(request, keys) -> dict[int, bool]:
     """For core.viewer_slots: which of these collabs (ids) have the member's vote."""
-    # Written out: it runs on every shared page a member opens, and the ORM took longer
-    # to build it than the database to answer.
     keys = list(keys)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT collab_id FROM {Vote._meta.db_table}"
-            f" WHERE user_id = %s AND collab_id IN ({', '.join(['%s'] * len(keys))})",
-            [request.user.pk, *keys],
-        )
-        voted = {row[0] for row in cursor.fetchall()}
+    voted = column(
+        f"SELECT collab_id FROM {Vote._meta.db_table}"
+        f" WHERE user_id = %s AND collab_id IN ({placeholders(keys)})",
+        [request.user.pk, *keys],
+    )
     return {pk: pk in voted for pk in keys}

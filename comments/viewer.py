@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.access import remember_verified
 from comments.models import Comment, CommentLike, Mute, Notification
 from core.models import Generation
+from core.sql import column, placeholders
 from core.viewer_slots import Personal
 
 
@@ -66,24 +67,12 @@ def liked_slot_state(request, keys) -> dict[tuple[int, int | None], bool]:
     if any(author == member for _, author in keys):
         raise Personal
     ids = [pk for pk, _ in keys]
-    liked = _column(
+    liked = column(
         f"SELECT comment_id FROM {CommentLike._meta.db_table}"
-        f" WHERE user_id = %s AND comment_id IN ({_params(ids)})",
+        f" WHERE user_id = %s AND comment_id IN ({placeholders(ids)})",
         [member, *ids],
     )
     return {key: key[0] in liked for key in keys}
-
-
-def _params(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _column(sql: str, params: list) -> set:
-    # Written out, as above: these run on every shared page a member opens, and the
-    # ORM took longer to build them than the database to answer.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
 
 
 UNVERIFIED = "Verify your email address to join the discussion."
@@ -96,9 +85,9 @@ def compose_slot_state(request, keys) -> dict[int, str]:
     if facts.mute is not None:
         raise Personal
     threads = list(keys)
-    held = _column(
+    held = column(
         f"SELECT 1 FROM {Comment._meta.db_table}"
-        f" WHERE thread_id IN ({_params(threads)}) AND author_id = %s AND state = %s LIMIT 1",
+        f" WHERE thread_id IN ({placeholders(threads)}) AND author_id = %s AND state = %s LIMIT 1",
         [*threads, request.user.pk, Comment.State.HELD.value],
     )
     if held:
