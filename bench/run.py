@@ -10,7 +10,9 @@ bench/results.md (every backend run so far, side by side).
 
 Environment: BENCH_DURATION (seconds per page, default 15), BENCH_CONNECTIONS (16),
 BENCH_THREADS (2), BENCH_WORKERS (gunicorn workers, 2), DATABASE_URL and REDIS_URL
-(else SQLite and per-process memory cache), BENCH_PORT (8765).
+(else SQLite and per-process memory cache), BENCH_PORT (8765), BENCH_ONLY (a
+comma-separated list of words: only the pages whose name or viewer contains one, and
+the vote if one is "vote"; such a partial run prints its table but writes no file).
 
 The server runs plain HTTP on loopback with DJANGO_SECURE_SSL_REDIRECT=0: for the
 benchmark only; production keeps the HTTPS redirect.
@@ -39,6 +41,13 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+
+
+def wanted(*names: str) -> bool:
+    return not ONLY or any(word in name for word in ONLY for name in names)
+
+
 BASE = f"http://127.0.0.1:{PORT}"
 
 # Targets from issue 6: (share of the ceiling's requests/s, p99 in ms).
@@ -289,6 +298,8 @@ def main() -> int:
             ("member", {"Cookie": cookie_header}, member_cookies),
         ]:
             for name, path in pages:
+                if not wanted(name, viewer):
+                    continue
                 status, body = fetch(f"{BASE}{path}", headers)
                 if status != 200:
                     raise SystemExit(f"{path} as {viewer} answered {status}")
@@ -312,40 +323,42 @@ def main() -> int:
                 )
                 results.append(data)
         collab = Collab.objects.get(slug=BIG_COLLAB_SLUG)
-        vote_path = f"/collabs/{collab.slug}/vote/"
-        vote_headers = {
-            "Cookie": cookie_header,
-            "X-CSRFToken": csrf_secret,
-            "HX-Request": "true",
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
-        status, body = fetch(f"{BASE}{vote_path}", vote_headers, "POST", "x=1")
-        if status != 200:
-            raise SystemExit(f"the vote POST answered {status}: {body[:300]!r}")
-        vote_queries = queries_for(vote_path, member_cookies, "POST")
-        print(f"==> vote toggle as member: POST {vote_path} ({DURATION}s)")
-        load_before = os.getloadavg()[0]
-        data = wrk(f"{BASE}{vote_path}", vote_headers, "POST", "x=1")
-        data.update(
-            name="vote toggle (htmx POST)",
-            viewer="member",
-            path=f"POST {vote_path}",
-            size=len(body),
-            queries=vote_queries,
-            load=round(load_before, 1),
-        )
-        results.append(data)
+        if wanted("vote"):
+            vote_path = f"/collabs/{collab.slug}/vote/"
+            vote_headers = {
+                "Cookie": cookie_header,
+                "X-CSRFToken": csrf_secret,
+                "HX-Request": "true",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            status, body = fetch(f"{BASE}{vote_path}", vote_headers, "POST", "x=1")
+            if status != 200:
+                raise SystemExit(f"the vote POST answered {status}: {body[:300]!r}")
+            vote_queries = queries_for(vote_path, member_cookies, "POST")
+            print(f"==> vote toggle as member: POST {vote_path} ({DURATION}s)")
+            load_before = os.getloadavg()[0]
+            data = wrk(f"{BASE}{vote_path}", vote_headers, "POST", "x=1")
+            data.update(
+                name="vote toggle (htmx POST)",
+                viewer="member",
+                path=f"POST {vote_path}",
+                size=len(body),
+                queries=vote_queries,
+                load=round(load_before, 1),
+            )
+            results.append(data)
         memory = worker_rss_mb(server)
     finally:
         stop_gunicorn(server)
-    # Once the server has stopped (no vote in flight), the count and the rows, in one query.
-    counted = (
-        Collab.objects.filter(pk=collab.pk)
-        .annotate(rows=Count("votes"))
-        .values_list("vote_count", "rows")
-        .get()
-    )
-    data["vote_count"], data["vote_rows"] = counted
+    if wanted("vote"):
+        # Once the server has stopped (no vote in flight), the count and the rows, in one query.
+        counted = (
+            Collab.objects.filter(pk=collab.pk)
+            .annotate(rows=Count("votes"))
+            .values_list("vote_count", "rows")
+            .get()
+        )
+        data["vote_count"], data["vote_rows"] = counted
 
     report = {
         "backend": backend,
@@ -361,12 +374,13 @@ def main() -> int:
         "load_average_end": round(os.getloadavg()[0], 1),
         "results": results,
     }
-    (BENCH / f"results-{backend}.json").write_text(json.dumps(report, indent=2) + "\n")
     table = render_table(report)
     print("\n" + table)
-    write_markdown()
-    print(f"Vote count {data['vote_count']} = Vote rows {data['vote_rows']}: "
-          f"{data['vote_count'] == data['vote_rows']}")  # fmt: skip
+    if ONLY:
+        print(f"(BENCH_ONLY={','.join(ONLY)}: a partial run, not written to bench/)")
+    else:
+        (BENCH / f"results-{backend}.json").write_text(json.dumps(report, indent=2) + "\n")
+        write_markdown()
     print(f"Worker memory after the run (MB): {memory}")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache as once
 
 from django.db import connection, transaction
@@ -17,6 +17,8 @@ from django.utils.text import slugify
 from PIL.Image import Image
 
 from collabs.models import (
+    HOT_EPOCH,
+    HOT_HALF_LIFE,
     Artist,
     ArtistKind,
     Collab,
@@ -30,6 +32,7 @@ from collabs.models import (
 )
 from comments.services import thread_create, thread_set_page
 from core import images, limits, page_cache
+from core.models import Generation
 
 logger = logging.getLogger(__name__)
 
@@ -347,6 +350,8 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
     if limits.is_young(user):
         limits.hit("votes_young", user.pk, message=_votes_young_refused())
     at = at or timezone.now()
+    if connection.vendor == "postgresql":
+        return _toggle_in_one_statement(user.pk, collab.pk, at)
     voted_first = getattr(collab, "has_voted", None) is not False
     with transaction.atomic(), connection.cursor() as cursor:
         for take_back in (voted_first, not voted_first):
@@ -364,6 +369,79 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
         # last statement saw the vote as it is now: there if the insert was refused.
         count = _one(cursor, _vote_sql()["count"], [collab.pk])
         return VoteResult(voted=not take_back, vote_count=count, changed=False)
+
+
+@once
+def _toggle_sql() -> str:
+    """PostgreSQL: the whole toggle as one statement (see _toggle_in_one_statement).
+
+    A withdrawn vote's term is computed from its created_at as hot_term() does: whole
+    microseconds since HOT_EPOCH over those of HOT_HALF_LIFE, each exact as a double, so
+    the quotient rounds as Python's does; then the same 2 ** x.
+    """
+    vote, collab = Vote._meta.db_table, Collab._meta.db_table
+    generation = Generation._meta.db_table
+    return f"""
+        WITH del AS (
+          DELETE FROM {vote} WHERE user_id = %(user)s AND collab_id = %(collab)s
+          RETURNING power(2.0::float8,
+            ((extract(epoch FROM created_at) * 1000000)::bigint - %(epoch_us)s)::float8
+            / %(half_life_us)s::float8) AS term
+        ), ins AS (
+          INSERT INTO {vote} (user_id, collab_id, created_at)
+          SELECT %(user)s, %(collab)s, %(at)s WHERE NOT EXISTS (SELECT 1 FROM del)
+          ON CONFLICT (user_id, collab_id) DO NOTHING
+          RETURNING %(term)s::float8 AS term
+        ), upd AS (
+          UPDATE {collab} SET
+            vote_count = vote_count + (SELECT count(*) FROM ins) - (SELECT count(*) FROM del),
+            -- The last vote out leaves exactly zero rather than a floating-point residue.
+            hot_score = CASE WHEN EXISTS (SELECT 1 FROM del) AND vote_count <= 1 THEN 0.0
+              ELSE hot_score + coalesce((SELECT term FROM ins), 0)
+                - coalesce((SELECT term FROM del), 0) END
+          WHERE id = %(collab)s
+            AND EXISTS (SELECT 1 FROM del UNION ALL SELECT 1 FROM ins)
+          RETURNING vote_count
+        ), gen AS (
+          UPDATE {generation} SET value = value + 1
+          WHERE id = 1 AND %(bump)s AND EXISTS (SELECT 1 FROM upd) RETURNING 1
+        )
+        SELECT (SELECT vote_count FROM upd), EXISTS (SELECT 1 FROM ins),
+          EXISTS (SELECT 1 FROM gen)
+    """
+
+
+def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> VoteResult:
+    """The toggle on PostgreSQL: delete the vote, or insert it if there was none, move
+    the counters and bump the page cache's generation, all in a single statement.
+
+    One statement is atomic by itself: no BEGIN and COMMIT, and one round trip instead
+    of five. It flips the vote as it stands when the statement runs; when a concurrent
+    request of the member's inserts the vote first, the insert does nothing and neither
+    does the rest (changed=False).
+    """
+    params = {
+        "user": user_id,
+        "collab": collab_id,
+        "at": at,
+        "term": hot_term(at),
+        "epoch_us": (HOT_EPOCH - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
+        "half_life_us": HOT_HALF_LIFE // timedelta(microseconds=1),
+        "bump": page_cache.enabled(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_toggle_sql(), params)
+        count, inserted, bumped = cursor.fetchone()
+        if count is None:
+            # Lost the race to the member's own insert: the vote is there, unchanged.
+            # (Or the collab is gone.) Its count, as committed now:
+            current = _one(cursor, _vote_sql()["count"], [collab_id])
+            if current is None:
+                raise Collab.DoesNotExist(f"collab {collab_id} is gone")
+            return VoteResult(voted=True, vote_count=current, changed=False)
+    if page_cache.enabled() and not bumped:
+        page_cache.content_changed()  # no generation row yet: this creates it
+    return VoteResult(voted=inserted, vote_count=count)
 
 
 def _votes_young_refused() -> str:

@@ -42,6 +42,18 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def prepared_statements() -> dict:
+    """PostgreSQL plans a query once per connection and reuses the plan once it has run
+    DATABASE_PREPARE_THRESHOLD times (default 5): planning cost the database more than
+    running the site's short queries. 0 turns it off, as a pooler in transaction mode
+    (PgBouncer before 1.21) needs; then parameters are bound client-side, Django's default.
+    """
+    threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+    if threshold <= 0:
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": threshold}
+
+
 def database_from_url(url: str) -> dict:
     """Turn postgres://user:pass@host:port/name?opt=v into a DATABASES entry."""
     parts = urlsplit(url)
@@ -58,7 +70,7 @@ def database_from_url(url: str) -> dict:
         # dropped is replaced instead of failing the request.
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": dict(parse_qsl(parts.query)),
+        "OPTIONS": {**prepared_statements(), **dict(parse_qsl(parts.query))},
         "TEST": {"NAME": env("DATABASE_TEST_NAME") or None},
     }
 

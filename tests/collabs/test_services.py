@@ -19,7 +19,16 @@ from accounts import services as account_services
 from accounts.extensions import profile_sections
 from collabs import services
 from collabs.forms import ArtistAdminForm, CollabAdminForm
-from collabs.models import Artist, Collab, CollabStatus, Credit, Genre, ListeningLink, Vote
+from collabs.models import (
+    Artist,
+    Collab,
+    CollabStatus,
+    Credit,
+    Genre,
+    ListeningLink,
+    Vote,
+    hot_term,
+)
 from core import images
 from tests.collabs.conftest import make_artist, make_collab
 from tests.factories import MemberFactory
@@ -67,6 +76,22 @@ def test_a_duplicate_vote_is_caught_and_changes_nothing(member, apt):
     assert "already" in result.message
     assert (_fresh(apt).vote_count, apt.hot_score) == (1, before)
     assert Vote.objects.filter(collab=apt).count() == 1
+
+
+@pytest.mark.django_db
+def test_taking_a_vote_back_takes_off_exactly_the_term_it_added(apt):
+    # On PostgreSQL the database computes the withdrawn vote's term from its created_at
+    # (collabs.services._toggle_sql); it must be the very float hot_term() added.
+    now = timezone.now()
+    voters = MemberFactory.create_batch(3)
+    moments = [now - timedelta(days=30, microseconds=7), now - timedelta(hours=5), now]
+    for voter, at in zip(voters, moments, strict=True):
+        services.vote_toggle(user=voter, collab=apt, at=at)
+    assert _fresh(apt).hot_score == hot_term(moments[0]) + hot_term(moments[1]) + hot_term(now)
+
+    services.vote_toggle(user=voters[1], collab=apt)
+    expected = hot_term(moments[0]) + hot_term(moments[1]) + hot_term(now) - hot_term(moments[1])
+    assert (_fresh(apt).vote_count, apt.hot_score) == (2, expected)
 
 
 @pytest.mark.django_db
