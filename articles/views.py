@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from articles.models import Article
 from articles.search import site_search
 from comments.discussion import discussion_context
-from core.page_cache import cache_page_for_visitors
+from core.page_cache import cache_page_for_visitors, depends_on
 from core.pagination import page_of
 
 PAGE_SIZE = 10
@@ -30,6 +30,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Visitors see published articles only; editors also preview drafts and scheduled ones."""
     articles = Article.objects.visible_to(request.user).for_detail(user=request.user)
     article = get_object_or_404(articles, slug=slug)
+    depends_on(request)  # its discussion and its collabs' cards
     context = {
         "article": article,
         "preview": not article.is_public,

@@ -13,6 +13,12 @@ class CollabsConfig(AppConfig):
         extensions.register_deletion_handler(member_data.delete_votes)
         extensions.register_profile_section(member_data.voted_collabs_section)
 
+        # A collab page's rank moves with votes for any collab: cached pages get it per
+        # response ({% live %}), shared by everyone in one generation.
+        from core import page_cache
+
+        page_cache.LIVE_VALUES["rank"] = member_data.live_rank
+
         # Cards and vote buttons on pages shared by all members show each member's own
         # vote (core/viewer_slots.py).
         from core import viewer_slots

@@ -44,6 +44,18 @@ def voted_collabs_section(member, viewer) -> ProfileSection | None:
     )
 
 
+def live_rank(request, slug: str) -> int | str:
+    """The published collab's rank in /top/, as the collab page shows it (its view
+    computed it under the same key, so a fresh page costs no query more)."""
+    from core.page_cache import cached
+
+    def produce():
+        ranks = Collab.objects.published().filter(slug=slug).with_rank()
+        return ranks.values_list("rank", flat=True).first() or "?"
+
+    return cached(request, f"rank:{slug}", produce)
+
+
 def voted_slot_state(request, keys) -> dict[int, bool]:
     """For core.viewer_slots: which of these collabs (ids) have the member's vote."""
     keys = list(keys)

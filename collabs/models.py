@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabs.countries import COUNTRIES, COUNTRY_CHOICES
+from comments.models import thread_topic
 
 # Rankings ---------------------------------------------------------------------
 #
@@ -35,6 +36,11 @@ from collabs.countries import COUNTRIES, COUNTRY_CHOICES
 # then, move HOT_EPOCH forward and divide every hot_score by the same power of two.
 HOT_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 HOT_HALF_LIFE = timedelta(days=7)
+
+# The page cache's topic (core.models.Topic) that every vote changes, besides the
+# collab's own (its thread's, comments.models.thread_topic): rankings and selections by
+# votes. (A collab page's rank is filled in per response instead: see collabs/apps.py.)
+VOTES_TOPIC = "votes"
 
 
 def hot_term(voted_at: datetime) -> float:
@@ -305,6 +311,10 @@ class CollabQuerySet(models.QuerySet):
     def trending(self) -> CollabQuerySet:
         return self.filter(hot_score__gt=0).hot()
 
+    def latest(self) -> CollabQuerySet:
+        """Newest first, in an order no vote changes (unlike newest())."""
+        return self.order_by("-release_date", "pk")
+
     def newest(self) -> CollabQuerySet:
         return self.order_by("-release_date", "-vote_count", "pk")
 
@@ -399,6 +409,12 @@ class Collab(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("collabs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def topic(self) -> str:
+        """What the page cache calls this collab's counts: its discussion's topic, as
+        votes for it and comments on it both change what its card shows."""
+        return thread_topic(self.thread_id)
 
     @property
     def is_published(self) -> bool:

@@ -22,10 +22,25 @@ from django_htmx.middleware import HtmxDetails
 from accounts.access import remember_verified, verified_member_required
 from collabs import services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
-from collabs.models import Artist, Collab, CollabStatus, Genre, Vote, collaborators_of
+from collabs.models import (
+    VOTES_TOPIC,
+    Artist,
+    Collab,
+    CollabStatus,
+    Genre,
+    Vote,
+    collaborators_of,
+)
 from comments.discussion import discussion_context
+from comments.models import COMMENTS_TOPIC
 from core.limits import wait_text
-from core.page_cache import cache_page_for_visitors, cached, shared_get, shared_set
+from core.page_cache import (
+    cache_page_for_visitors,
+    cached,
+    depends_on,
+    shared_get,
+    shared_set,
+)
 from core.pagination import page_of
 from core.ratelimit import RateLimited
 
@@ -57,7 +72,9 @@ def _render(request: HtmxHttpRequest, template: str, partial: str, context: dict
 
 
 def _release_years(request: HtmxHttpRequest) -> list[int]:
-    return cached(request, "release-years", lambda: Collab.objects.published().release_years())
+    return cached(
+        request, "release-years", Collab.objects.published().release_years, structure=True
+    )
 
 
 def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
@@ -72,7 +89,7 @@ def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
 
     # Hashed: what was typed into the URL may be long, or not fit for a cache key.
     asked = hashlib.sha256(artist.encode()).hexdigest()[:32] if artist else ""
-    return cached(request, f"catalogue-choices:{asked}", produce)
+    return cached(request, f"catalogue-choices:{asked}", produce, structure=True)
 
 
 @require_GET
@@ -82,6 +99,8 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CatalogueForm(request.GET, years=_release_years(request), genres=genres, artists=artists)
     filters = form.filters()
     collabs = Collab.objects.published().catalogue(**filters).for_list(user=request.user)
+    # Every sort ranks by votes, at least to break ties; one by comments too.
+    depends_on(request, VOTES_TOPIC, *[COMMENTS_TOPIC] * (filters["sort"] == "discussed"))
     shown = {k: v for k, v in filters.items() if v and not (k == "sort" and v == "top")}
     # The total is the same for every viewer until the next write; with the crossover
     # filter it costs a country count per collab (~50 ms at 10,000 collabs).
@@ -90,7 +109,9 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         collabs,
         request.GET.get("page"),
         per_page=PAGE_SIZE,
-        count=lambda: cached(request, f"catalogue-count:{urlencode(matching)}", collabs.count),
+        count=lambda: cached(
+            request, f"catalogue-count:{urlencode(matching)}", collabs.count, structure=True
+        ),
     )
     context = {
         "form": form,
@@ -127,15 +148,19 @@ def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     collab = get_object_or_404(collabs, slug=slug)
     if rank is None:
         shared_set(request, f"rank:{slug}", collab.rank)
+    # Its own counts and discussion, and the related collabs' cards; not its rank, which
+    # any vote may change: it is filled in per response ({% live %}, collabs/apps.py).
+    depends_on(request)
     published = Collab.objects.published()
     # Which collabs are related is the same for everyone until the next write, and
     # finding them scans every credit of the artists and their groups (~9 ms at scale):
     # once found, their ids are shared and the cards (with the viewer's own votes) are
     # fetched by id. One query either way.
-    related_ids = shared_get(request, f"related:{collab.pk}")
+    related_ids = shared_get(request, f"related:{collab.pk}", structure=True)
     if related_ids is None:
-        related = list(published.related_to(collab).for_list(user=request.user).top()[:4])
-        shared_set(request, f"related:{collab.pk}", [c.pk for c in related])
+        # Newest first: which four does not change with anyone's votes.
+        related = list(published.related_to(collab).for_list(user=request.user).latest()[:4])
+        shared_set(request, f"related:{collab.pk}", [c.pk for c in related], structure=True)
     else:
         by_id = {c.pk: c for c in published.filter(pk__in=related_ids).for_list(user=request.user)}
         related = [by_id[pk] for pk in related_ids if pk in by_id]
@@ -220,6 +245,7 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
 @cache_page_for_visitors
 def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.for_page(), slug=slug)
+    depends_on(request)  # its collabs' cards, each of them (all are shown)
     collabs = list(
         Collab.objects.published().featuring(artist).for_list(user=request.user).newest()
     )
@@ -239,6 +265,7 @@ def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     if year is not None and year not in years:
         raise Http404("No collabs from that year yet.")
     collabs = published.released_in(year) if year else published
+    depends_on(request, VOTES_TOPIC)
     context = {
         "year": year,
         "years": years,

@@ -32,6 +32,7 @@ from django.utils.safestring import mark_safe
 from comments.forms import CommentForm
 from comments.models import Comment, Thread
 from comments.viewer import UNVERIFIED
+from core import page_cache
 
 PAGE_SIZE = 20
 SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
@@ -205,6 +206,7 @@ def discussion_page(
 ) -> Discussion:
     """The discussion as this request sees it: one page of top-level comments with all replies."""
     viewer = request.user
+    page_cache.shows(request, thread.topic)
     sort = request.GET.get(SORT_PARAM, Comment.DEFAULT_SORT)
     if sort not in Comment.SORTS:
         sort = Comment.DEFAULT_SORT

@@ -19,6 +19,15 @@ EDIT_WINDOW = timedelta(minutes=15)
 FLAGS_TO_HOLD = 3
 
 
+# The page cache's topics (core.models.Topic): a discussion, which also covers the counts
+# of the collab it belongs to, and the latest comments anywhere (the home page).
+COMMENTS_TOPIC = "comments"
+
+
+def thread_topic(thread_id: int) -> str:
+    return f"thread:{thread_id}"
+
+
 class Thread(models.Model):
     """One discussion. Owners hold a one-to-one link to it; comments point at it.
 
@@ -48,6 +57,11 @@ class Thread(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.page_url or reverse("comments:thread", kwargs={"thread_id": self.pk})
+
+    @property
+    def topic(self) -> str:
+        """What the page cache calls this discussion (and its collab's counts)."""
+        return thread_topic(self.pk)
 
 
 _PK_SLOT = 987654321987

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC
+from functools import cache as once
 
 from allauth.account.models import EmailAddress
 from django.db import connection
@@ -17,7 +18,8 @@ from django.utils import timezone
 
 from accounts.access import remember_verified
 from comments.models import Comment, CommentLike, Mute, Notification
-from core.models import Generation
+from core.models import Generation, Topic
+from core.page_cache import EVERYTHING
 from core.sql import column, placeholders
 from core.viewer_slots import Personal
 
@@ -28,10 +30,14 @@ class ViewerFacts:
     verified: bool
     mute: Mute | None
     generation: int = 0
+    newest: int = 0  # the latest stamp of the topics asked about (freshness_source)
+    structure: int = 0  # the stamp of "*" (core.page_cache.structure_for)
 
 
-def viewer_facts(request) -> ViewerFacts | None:
-    """The facts for request.user (None for visitors), computed once per request."""
+def viewer_facts(request, topics: tuple[str, ...] = ()) -> ViewerFacts | None:
+    """The facts for request.user (None for visitors), computed once per request.
+
+    With `topics`, the same query also finds their latest page-cache stamp."""
     user = request.user
     if not user.is_authenticated:
         return None
@@ -40,11 +46,13 @@ def viewer_facts(request) -> ViewerFacts | None:
         return SHARED_FACTS
     facts = getattr(request, "_viewer_facts", None)
     if facts is None or facts[0] != user.pk:
-        facts = (user.pk, _query(user))
+        facts = (user.pk, _query(user, topics))
         request._viewer_facts = facts
-        # The page cache's content generation came in the same query.
+        # The page cache's content generation and "*" stamp came in the same query.
         if not hasattr(request, "_content_generation"):
             request._content_generation = facts[1].generation
+        if not hasattr(request, "_structure_stamp"):
+            request._structure_stamp = facts[1].structure
     return facts[1]
 
 
@@ -55,6 +63,18 @@ def generation_source(request) -> int | None:
     """For core.page_cache: a member's page reads the content generation with their facts."""
     facts = viewer_facts(request)
     return None if facts is None or facts is SHARED_FACTS else facts.generation
+
+
+def freshness_source(request, topics: tuple[str, ...]) -> tuple[int, int, int] | None:
+    """For core.page_cache: is a member's cached page still fresh? Its topics' latest
+    stamp (and the generation) come in the query that reads their facts anyway."""
+    user = request.user
+    if not user.is_authenticated or getattr(user, "is_shared_viewer", False):
+        return None
+    if getattr(request, "_viewer_facts", None) is not None:
+        return None  # already read, without the topics
+    facts = viewer_facts(request, topics)
+    return facts.generation, facts.newest, facts.structure
 
 
 # Slots of discussions on pages shared by all members (core/viewer_slots.py) --------
@@ -105,10 +125,15 @@ def apply_compose(discussion, variant: str) -> None:
     discussion.refusal = "" if discussion.can_post else UNVERIFIED
 
 
-def _sql() -> str:
+@once
+def _sql(topic_count: int) -> str:
     # Written out rather than built by the ORM: the same query through annotate()
     # with four subqueries cost ~2.5 ms of Python to compile on every member's page,
     # for 0.02 ms of SQL. Plain SQL that SQLite and PostgreSQL both speak.
+    keys = ", ".join(["%s"] * topic_count)
+    newest = f"(SELECT max(stamp) FROM {Topic._meta.db_table} WHERE key IN ({keys}))"
+    if not topic_count:
+        newest = "0"
     return f"""
         SELECT
           (SELECT COUNT(*) FROM {Notification._meta.db_table} n
@@ -116,7 +141,9 @@ def _sql() -> str:
           EXISTS(SELECT 1 FROM {EmailAddress._meta.db_table} e
             WHERE e.user_id = %s AND e.verified = %s),
           m.until, m.reason,
-          (SELECT value FROM {Generation._meta.db_table} WHERE id = 1)
+          (SELECT value FROM {Generation._meta.db_table} WHERE id = 1),
+          {newest},
+          (SELECT stamp FROM {Topic._meta.db_table} WHERE key = '{EVERYTHING}')
         FROM (SELECT 1 AS one) AS row
         LEFT JOIN (
           SELECT until, reason FROM {Mute._meta.db_table}
@@ -125,10 +152,11 @@ def _sql() -> str:
     """
 
 
-def _query(user) -> ViewerFacts:
+def _query(user, topics: tuple[str, ...]) -> ViewerFacts:
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), [user.pk, user.pk, True, user.pk, timezone.now()])
-        unread, verified, until, reason, generation = cursor.fetchone()
+        params = [user.pk, user.pk, True, *topics, user.pk, timezone.now()]
+        cursor.execute(_sql(len(topics)), params)
+        unread, verified, until, reason, generation, newest, structure = cursor.fetchone()
     if isinstance(until, str):
         # SQLite hands back the datetime as UTC text.
         until = DateTimeField().to_python(until)
@@ -141,4 +169,6 @@ def _query(user) -> ViewerFacts:
         verified=bool(verified),
         mute=Mute(member=user, until=until, reason=reason) if until else None,
         generation=generation or 0,
+        newest=newest or 0,
+        structure=structure or 0,
     )

@@ -14,7 +14,15 @@ from accounts.access import verified_member_required
 from comments import services
 from comments.discussion import decorate, discussion_page, discussion_shell
 from comments.forms import CommentForm, FlagForm
-from comments.models import Comment, CommentLike, ModerationAction, Notification, Thread
+from comments.models import (
+    COMMENTS_TOPIC,
+    Comment,
+    CommentLike,
+    ModerationAction,
+    Notification,
+    Thread,
+)
+from core import page_cache
 from core.limits import wait_text
 from core.ratelimit import RateLimited
 
@@ -133,6 +141,7 @@ def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) ->
         return _form_response(
             request, template, context, status=status, error=error, retarget=retarget
         )
+    page_cache.changes(request, thread.topic, COMMENTS_TOPIC)
     if not _is_htmx(request):
         messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
         return _back_to(comment)
@@ -196,6 +205,7 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
     except services.CommentRefused as error:
         return _form_response(request, template, context, status=422, error=error)
+    page_cache.changes(request, comment.thread.topic, COMMENTS_TOPIC)
     if not _is_htmx(request):
         messages.success(request, "Your comment is updated.")
         return _back_to(comment)
@@ -208,6 +218,7 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
 def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_for(request, comment_id)
     services.comment_delete(comment=comment, user=request.user)
+    page_cache.changes(request, comment.thread.topic, COMMENTS_TOPIC)
     if not _is_htmx(request):
         messages.success(request, "Your comment is deleted.")
         return _back_to(comment)
@@ -247,6 +258,7 @@ def comment_like(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         response = render(request, f"{TEMPLATE}#like-button", context, status=429)
         response["Retry-After"] = str(refused.retry_after)
         return response
+    page_cache.changes(request, comment.thread.topic)  # its like count
     if not _is_htmx(request):
         return _back_to(comment)
     context = {"discussion": discussion_shell(request, comment.thread)}
@@ -286,6 +298,8 @@ def comment_flag(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         return _form_response(request, template, context, status=429, error=error)
     except services.CommentRefused as error:
         return _form_response(request, template, context, status=403, error=error)
+    # Enough flags hide the comment, wherever it is shown.
+    page_cache.changes(request, comment.thread.topic, COMMENTS_TOPIC)
     thanks = "Thanks: an editor will look at this comment."
     if not _is_htmx(request):
         messages.success(request, thanks)

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from articles.models import Article
-from collabs.models import Collab
-from comments.models import Comment
-from core.page_cache import cache_page_for_visitors
+from collabs.models import VOTES_TOPIC, Collab
+from comments.models import COMMENTS_TOPIC, Comment
+from core.page_cache import cache_page_for_visitors, depends_on
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 @cache_page_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     collabs = Collab.objects.published().for_list(user=request.user)
+    # Rankings by votes, and the latest comments anywhere (core/page_cache.py).
+    depends_on(request, VOTES_TOPIC, COMMENTS_TOPIC)
     context = {
         "trending": collabs.trending()[:6],
         "top10": collabs.top()[:10],

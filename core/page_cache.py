@@ -12,35 +12,46 @@ response's nonce put back in, so no token or nonce is ever shared between
 visitors. A page that rendered a message, set a cookie or is not a 200 is never
 stored.
 
-Invalidation: every key contains the content generation, a number kept in the
-database (`core.Generation`) and bumped after every write request commits
-(`ContentGenerationMiddleware`: any unsafe request, which covers votes,
-comments, likes, moderation and the admin) and by batch jobs calling
-`content_changed()`. A request that starts after a vote's response has been
-sent therefore reads the new number and misses the old pages: nobody sees a
-count older than the last change. Old entries are not deleted, they expire
-(PAGE_CACHE_SECONDS, which also bounds how late a scheduled article appears).
-The number lives in the database rather than the cache so it is shared by every
-worker even with the per-process memory cache (SQLite setups), at the price of
-one indexed primary-key query per cached page.
+Invalidation: by generation and topic. The generation is a number kept in the
+database (`core.Generation`) and bumped by every write; each write also stamps
+the topics it changed (`core.Topic`) with the generation it took: "thread:12"
+for a comment in that discussion or a vote for its collab, "votes" for any
+vote (every ranking), and "*" for anything else (the admin, profile edits: a
+write that names no topic, `ContentGenerationMiddleware`). A page is stored with
+the generation read before it rendered and, if its view named them
+(`depends_on`, `shows`), the topics it shows, always with "*". It is served
+while no topic of it has a later stamp: one query (`SELECT max(stamp)`) per
+cached page, as the generation alone cost before. A vote for one collab thus
+leaves the other collabs' pages cached. A page whose view named no topic is
+stale after any write. Because the generation is read before the page renders
+and a write's data and stamps commit together (or the stamps after the data), a
+request that starts after a write's response reads data at least that new, or
+finds the page stale: nobody sees a count older than the last change. Old
+entries are not deleted, they expire (PAGE_CACHE_SECONDS, which also bounds how
+late a scheduled article appears). The numbers live in the database rather than
+the cache so every worker shares them even with the per-process memory cache
+(SQLite setups).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from contextlib import contextmanager
 from functools import cache as once
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 
 from core import viewer_slots
-from core.models import Generation
+from core.models import Generation, Topic
 
 SAFE_METHODS = {"GET", "HEAD"}
 STORED_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Language")
@@ -69,7 +80,7 @@ def current_generation() -> int:
     # Written out: the ORM spent more time compiling this than the database answering it,
     # on every cached page.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {Generation._meta.db_table} WHERE id = 1")
+        cursor.execute(_generation_sql())
         row = cursor.fetchone()
     return row[0] if row else 0
 
@@ -77,6 +88,11 @@ def current_generation() -> int:
 # Callables (request) -> int | None that can supply the generation without a query of
 # their own: comments.viewer reads it in the one query it makes for a member's page.
 GENERATION_SOURCES: list = []
+
+
+# Callables (request, topics) -> (generation, latest stamp of topics) | None, that can
+# tell whether a member's cached page is fresh in a query they make anyway: the same one.
+FRESHNESS_SOURCES: list = []
 
 
 def generation_for(request) -> int:
@@ -92,16 +108,37 @@ def generation_for(request) -> int:
     return request._content_generation
 
 
-def cached(request, name: str, produce):
-    """`produce()`, shared by every viewer until the next write (the same generation).
+def structure_for(request) -> int:
+    """The stamp of "*": it moves with every write but votes and comments (and the other
+    writes that name their topics), read once per request, usually with the page's
+    freshness (_fresh)."""
+    generation_for(request)  # a member's facts query reads both
+    if not hasattr(request, "_structure_stamp"):
+        with connection.cursor() as cursor:
+            cursor.execute(_structure_sql())
+            row = cursor.fetchone()
+        request._structure_stamp = (row[0] if row else 0) or 0
+    return request._structure_stamp
 
-    For facts every page shows the same to everyone (the catalogue's filter choices):
-    one cache read instead of their queries. Without the page cache (tests, or
-    PAGE_CACHE_SECONDS=0) it simply calls `produce`.
+
+def _fragment_prefix(request, structure: bool) -> str:
+    if structure:
+        return f"fragment:s{structure_for(request)}"
+    return f"fragment:{generation_for(request)}"
+
+
+def cached(request, name: str, produce, *, structure: bool = False):
+    """`produce()`, shared by every viewer until the next write (the same generation);
+    with `structure`, until the next write that is not a vote or a comment (what it
+    shows does not move with those: the catalogue's filter choices).
+
+    For facts every page shows the same to everyone: one cache read instead of their
+    queries. Without the page cache (tests, or PAGE_CACHE_SECONDS=0) it simply calls
+    `produce`.
     """
     if not enabled():
         return produce()
-    key = f"fragment:{generation_for(request)}:{name}"
+    key = f"{_fragment_prefix(request, structure)}:{name}"
     value = cache.get(key)
     if value is None:
         value = produce()
@@ -109,33 +146,148 @@ def cached(request, name: str, produce):
     return value
 
 
-def fragment_key(request, name: str) -> str:
+def fragment_key(request, name: str, *, structure: bool = False) -> str:
     digest = hashlib.sha256(name.encode()).hexdigest()
-    return f"fragment:{generation_for(request)}:{digest}"
+    return f"{_fragment_prefix(request, structure)}:{digest}"
 
 
-def shared_get(request, name: str):
+def shared_get(request, name: str, *, structure: bool = False):
     """What `shared_set` stored under `name` in this generation, or None (or cache off)."""
     if not enabled():
         return None
-    return cache.get(f"fragment:{generation_for(request)}:{name}")
+    return cache.get(f"{_fragment_prefix(request, structure)}:{name}")
 
 
-def shared_set(request, name: str, value) -> None:
+def shared_set(request, name: str, value, *, structure: bool = False) -> None:
     if enabled():
-        cache.set(f"fragment:{generation_for(request)}:{name}", value, settings.PAGE_CACHE_SECONDS)
+        key = f"{_fragment_prefix(request, structure)}:{name}"
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+
+
+EVERYTHING = "*"
 
 
 def content_changed() -> None:
-    """Make every cached page stale. Called after a write has committed, or inside the
-    write's own transaction (collabs.services.vote_toggle), which is then atomic with it."""
+    """Make every cached page stale: a write that names no topic (see topics_changed)."""
+    topics_changed([EVERYTHING])
+
+
+def topics_changed(topics) -> int:
+    """Bump the generation and stamp `topics` with it; the new generation.
+
+    Called after a write has committed, or inside the write's own transaction (which
+    is then atomic with it). The generation row's lock orders concurrent writers, so a
+    topic's stamp only grows.
+    """
     # Written out, like current_generation(): on every write the ORM spent longer compiling
-    # this one-row UPDATE than the database running it.
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {Generation._meta.db_table} SET value = value + 1 WHERE id = 1")
-        updated = cursor.rowcount
-    if not updated:
-        Generation.objects.get_or_create(pk=1, defaults={"value": 1})
+    # these than the database running them.
+    topics = sorted(set(topics))
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Generation._meta.db_table} SET value = value + 1 WHERE id = 1 RETURNING value"
+        )
+        row = cursor.fetchone()
+        if row is None:  # the row comes from a migration; a test's flush may have emptied it
+            Generation.objects.create(pk=1, value=1)
+            row = (1,)
+        cursor.execute(_stamp_sql(len(topics)), [v for key in topics for v in (key, row[0])])
+    return row[0]
+
+
+@once
+def _stamp_sql(count: int) -> str:
+    rows = ", ".join(["(%s, %s)"] * count)
+    return (
+        f"INSERT INTO {Topic._meta.db_table} (key, stamp) VALUES {rows} "
+        "ON CONFLICT (key) DO UPDATE SET stamp = excluded.stamp"
+    )
+
+
+def changes(request, *topics: str) -> None:
+    """For a write view: what it changed, so ContentGenerationMiddleware stamps only
+    these topics instead of "*" (if the request succeeds)."""
+    request.changed_topics = {*getattr(request, "changed_topics", ()), *topics}
+
+
+def depends_on(request, *topics: str) -> None:
+    """For a cached view: its page shows these topics and nothing else that a write
+    names (besides "*"). A view that never calls it is stale after any write."""
+    collected = getattr(request, "page_topics", None)
+    if collected is not None:
+        collected.update(topics)
+        request.page_topics_named = True
+
+
+def shows(request, *topics: str) -> None:
+    """Part of a page (a collab card) shows these topics; the page's view still says,
+    with depends_on, whether it shows anything else."""
+    collected = getattr(request, "page_topics", None)
+    if collected is not None:
+        collected.update(topics)
+
+
+@contextmanager
+def collecting_topics(request):
+    """The topics named while the block runs, on their own; then added to the page's."""
+    outer = getattr(request, "page_topics", None)
+    request.page_topics = inner = set()
+    try:
+        yield inner
+    finally:
+        if outer is None:
+            del request.page_topics
+        else:
+            outer.update(inner)
+            request.page_topics = outer
+
+
+def _collect_topics(request) -> None:
+    request.page_topics = set()
+    request.page_topics_named = False
+
+
+def _collected_topics(request) -> tuple[str, ...] | None:
+    topics = request.__dict__.pop("page_topics", None)
+    if not request.__dict__.pop("page_topics_named", False) or topics is None:
+        return None
+    return tuple(sorted(topics | {EVERYTHING}))
+
+
+def _fresh(request, stamp: int, topics: tuple[str, ...] | None) -> bool:
+    """Whether a page rendered at generation `stamp`, showing `topics` (None: anything),
+    is still current. One query, which also reads the generation for this request."""
+    for source in FRESHNESS_SOURCES:
+        answer = source(request, topics or ())
+        if answer is not None:
+            break
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_freshness_sql(len(topics or ())), topics or ())
+            answer = cursor.fetchone()
+    generation, newest, structure = answer
+    if not hasattr(request, "_content_generation"):
+        request._content_generation = generation or 0
+    if not hasattr(request, "_structure_stamp"):
+        request._structure_stamp = structure or 0
+    return ((generation if topics is None else newest) or 0) <= stamp
+
+
+@once
+def _generation_sql() -> str:
+    return f"SELECT value FROM {Generation._meta.db_table} WHERE id = 1"
+
+
+@once
+def _structure_sql() -> str:
+    return f"SELECT stamp FROM {Topic._meta.db_table} WHERE key = '{EVERYTHING}'"
+
+
+@once
+def _freshness_sql(count: int) -> str:
+    """(generation, latest stamp of `count` topics, the stamp of "*")."""
+    keys = ", ".join(["%s"] * count)
+    newest = f"(SELECT max(stamp) FROM {Topic._meta.db_table} WHERE key IN ({keys}))"
+    return f"SELECT ({_generation_sql()}), {newest if count else 0}, ({_structure_sql()})"
 
 
 def _cacheable(request) -> bool:
@@ -147,23 +299,50 @@ def _cacheable(request) -> bool:
     )
 
 
-def _key(request, generation: int) -> str:
+def _key(request) -> str:
     htmx = "|".join(
         request.headers.get(h, "")
         for h in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
     )
     raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{htmx}"
-    return f"page:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _personalise(request, content: bytes) -> bytes:
-    """Put this visitor's CSRF token and this response's CSP nonce into the page."""
+    """Put this visitor's CSRF token, this response's CSP nonce and the live values into
+    the page."""
     csrf, nonce = csrf_placeholder().encode(), nonce_placeholder().encode()
     if csrf in content:
         content = content.replace(csrf, get_token(request).encode())
     if nonce in content:
         content = content.replace(nonce, str(get_nonce(request)).encode())
+    if _placeholder("live").encode() in content:
+        content = _live_pattern().sub(lambda m: _live(request, m).encode(), content)
     return content
+
+
+# Live values: shown the same to everyone, but changed by writes no page could depend on
+# without going stale at each one (a collab's rank moves with votes for other collabs).
+# A cached page holds a placeholder, and each response gets the value as it is now.
+# name -> (request, key) -> the value, as text (escaped here).
+LIVE_VALUES: dict = {}
+
+
+def live_value(request, name: str, key: str, value) -> str:
+    """`value`, or while a page renders for the cache, its placeholder."""
+    if request is not None and getattr(request, "page_cache_placeholders", False):
+        return f"{_placeholder('live')}:{name}:{key}:"
+    return str(value)
+
+
+@once
+def _live_pattern():
+    return re.compile(rf"{_placeholder('live')}:(\w+):([\w-]+):".encode())
+
+
+def _live(request, match) -> str:
+    name, key = match[1].decode(), match[2].decode()
+    return escape(LIVE_VALUES[name](request, key))
 
 
 def _storable(request, response) -> bool:
@@ -200,20 +379,24 @@ def cache_page_for_visitors(view):
 
 
 def _visitor_page(view, request, args, kwargs):
-    key = _key(request, generation_for(request))
-    cached = cache.get(key)
-    if cached is not None:
-        content, headers = cached
-        return _response(_personalise(request, content), headers)
+    key = _key(request)
+    entry = cache.get(key)
+    if entry is not None:
+        stamp, topics, content, headers = entry
+        if _fresh(request, stamp, topics):
+            return _response(_personalise(request, content), headers)
+    stamp = generation_for(request)  # before rendering: see the module docstring
     request.page_cache_placeholders = True
+    _collect_topics(request)
     response = view(request, *args, **kwargs)
     if getattr(response, "render", None) and not response.is_rendered:
         response.render()
+    topics = _collected_topics(request)
     if not response.streaming:
         raw = response.content
         if _storable(request, response):
             headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
-            cache.set(key, (raw, headers), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (stamp, topics, raw, headers), settings.PAGE_CACHE_SECONDS)
         response.content = _personalise(request, raw)
     return response
 
@@ -239,19 +422,18 @@ def _shareable(request) -> bool:
 
 
 def _member_page(view, request, args, kwargs):
-    key = _key(request, generation_for(request)) + ":member"
-    shared = cache.get(key)
-    if shared is None:
-        if cache.add(f"{key}:asked", True, settings.PAGE_CACHE_SECONDS):
-            # The first member to ask in this generation gets their own page: while
-            # writes come fast, most pages are asked for once per generation, and the
-            # shared render (each slot's variants) would cost more than it saves.
+    key = _key(request) + ":member"
+    entry = cache.get(key)
+    if entry is None or not _fresh(request, entry[0], entry[1]):
+        if entry is None and cache.add(f"{key}:asked", True, settings.PAGE_CACHE_SECONDS):
+            # The first member to ask for a page gets their own: a page asked for once
+            # would cost more shared (each slot's variants) than it saves.
             return view(request, *args, **kwargs)
-        shared = _render_shared(view, request, args, kwargs)
-        if shared is None:
+        entry = _render_shared(view, request, args, kwargs)
+        if entry is None:
             return view(request, *args, **kwargs)
-        cache.set(key, shared, settings.PAGE_CACHE_SECONDS)
-    content, headers, slots = shared
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    _stamp, _topics, content, headers, slots = entry
     try:
         html = viewer_slots.fill(request, content, slots, slot_mark())
     except viewer_slots.Personal:
@@ -260,11 +442,14 @@ def _member_page(view, request, args, kwargs):
 
 
 def _render_shared(view, request, args, kwargs):
-    """(page, headers, slots) as every member sees it, or None if it can't be shared."""
+    """(stamp, topics, page, headers, slots) as every member sees it, or None if it
+    can't be shared."""
     member = request.user
+    stamp = generation_for(request)  # before rendering: see the module docstring
     request.user = viewer_slots.SHARED_VIEWER
     request.page_cache_placeholders = True
     request.viewer_slots = recorder = viewer_slots.Recorder(mark=slot_mark(), slots=[])
+    _collect_topics(request)
     try:
         response = view(request, *args, **kwargs)
         if getattr(response, "render", None) and not response.is_rendered:
@@ -274,10 +459,11 @@ def _render_shared(view, request, args, kwargs):
     finally:
         request.user = member
         del request.page_cache_placeholders, request.viewer_slots
+    topics = _collected_topics(request)
     if response.streaming or not _storable(request, response):
         return None
     headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
-    return response.content.decode(), headers, recorder.slots
+    return stamp, topics, response.content.decode(), headers, recorder.slots
 
 
 def slot_mark() -> str:
@@ -326,4 +512,4 @@ class ContentGenerationMiddleware:
             refused = response is not None and 400 <= response.status_code < 500
             bumped = getattr(request, "content_generation_bumped", False)
             if writes and not refused and not bumped and enabled():
-                content_changed()
+                topics_changed(getattr(request, "changed_topics", None) or [EVERYTHING])

@@ -46,21 +46,27 @@ def avatar(user, size: int = 48, css_class: str = "avatar") -> SafeString:
 
 
 class SharedNode(template.Node):
-    def __init__(self, nodelist, parts):
-        self.nodelist, self.parts = nodelist, parts
+    def __init__(self, nodelist, parts, structure):
+        self.nodelist, self.parts, self.structure = nodelist, parts, structure
 
     def render(self, context) -> str:
-        from core.page_cache import enabled, fragment_key
+        from core.page_cache import collecting_topics, enabled, fragment_key, shows
 
         request = context.get("request")
         values = [part.resolve(context) for part in self.parts]
         if request is None or not enabled() or None in values:
             return self.nodelist.render(context)
-        key = fragment_key(request, "|".join(map(str, values)))
-        html = cache.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(key, html, template_settings().PAGE_CACHE_SECONDS)
+        key = fragment_key(request, "|".join(map(str, values)), structure=self.structure)
+        stored = cache.get(key)
+        if stored is None:
+            # The page cache's topics its parts name (collab cards) are kept with it, and
+            # named again for each page it goes into.
+            with collecting_topics(request) as topics:
+                html = self.nodelist.render(context)
+            stored = (html, tuple(sorted(topics)))
+            cache.set(key, stored, template_settings().PAGE_CACHE_SECONDS)
+        html, topics = stored
+        shows(request, *topics)
         return mark_safe(html)  # noqa: S308 - rendered by this template just now or earlier
 
 
@@ -76,11 +82,16 @@ def shared(parser, token):
     viewer, rendered once per content generation (see core/page_cache.py) for each set
     of values. Querysets used only inside it are lazy, so a cached fragment costs no
     query. Never put a CSRF token, a nonce or anything about the viewer inside. A value
-    of None renders without the cache (e.g. for free-text searches)."""
-    parts = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    of None renders without the cache (e.g. for free-text searches).
+
+    Ending with the word `structure`, it is kept through votes and comments, until
+    the next other write: for fragments that show no count and no ranking."""
+    bits = token.split_contents()[1:]
+    structure = bits[-1] == "structure"
+    parts = [parser.compile_filter(bit) for bit in bits[: -1 if structure else None]]
     nodelist = parser.parse(("endshared",))
     parser.delete_first_token()
-    return SharedNode(nodelist, parts)
+    return SharedNode(nodelist, parts, structure)
 
 
 class MemoNode(template.Node):
@@ -143,6 +154,28 @@ def viewer_slot(parser, token):
     nodelist = parser.parse(("endviewer_slot",))
     parser.delete_first_token()
     return ViewerSlotNode(nodelist, bits[1][1:-1], obj)
+
+
+@register.simple_tag(takes_context=True)
+def live(context, name: str, key, value) -> str:
+    """{% live "rank" collab.slug rank %}: `value`, which changes with writes a cached page
+    does not depend on; a cached page gets it filled in per response, as it is then
+    (core.page_cache.LIVE_VALUES). `key` is a slug."""
+    from core.page_cache import live_value
+
+    return live_value(context.get("request"), name, key, value)
+
+
+@register.simple_tag(takes_context=True)
+def page_shows(context, *topics: str) -> str:
+    """{% page_shows collab.topic %}: this part of the page shows these page-cache topics
+    (core/page_cache.py). Outside any {% memo %}, which would skip it once cached."""
+    from core.page_cache import shows
+
+    request = context.get("request")
+    if request is not None:
+        shows(request, *topics)
+    return ""
 
 
 @register.filter
