@@ -1,0 +1,107 @@
+"""Topic invalidation: a write makes stale the cached pages showing what it changed, and
+only those; a collab page's rank is filled in per response (core/page_cache.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from collabs import services as collab_services
+from collabs.services import CreditSpec
+from core.page_cache import content_changed
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def other(people):
+    """A second collab, by neither of the first one's artists."""
+    artist = collab_services.artist_create(name="Zayn", country="GB")
+    return collab_services.collab_create(
+        title="Eyes Closed", release_date=date(2023, 6, 1), credits=[CreditSpec(artist=artist)]
+    )
+
+
+def votes_shown(html: str) -> str:
+    return re.search(r'class="vote-count"[^>]*><strong>(\d+)</strong>', html).group(1)
+
+
+def rank_shown(html: str) -> str:
+    return re.search(r"#(\d+) of all time", html).group(1)
+
+
+def voter(people) -> Client:
+    client = Client()
+    client.force_login(people.member)
+    return client
+
+
+def test_a_vote_leaves_other_collabs_pages_cached(people, other, django_assert_num_queries):
+    visitor = Client()
+    url, other_url = people.collab.get_absolute_url(), other.get_absolute_url()
+    visitor.get(url), visitor.get(other_url)
+    assert voter(people).post(f"{other_url}vote/", headers=HX).status_code == 200
+    # The first collab's page is still the cached one: its freshness, then its rank
+    # (which the vote moved: computed once, then shared).
+    with django_assert_num_queries(2):
+        html = visitor.get(url).content.decode()
+    assert votes_shown(html) == "0" and rank_shown(html) == "2"
+    with django_assert_num_queries(1):
+        visitor.get(url)
+    # The voted collab's page, and the catalogue, show the vote at once.
+    assert votes_shown(visitor.get(other_url).content.decode()) == "1"
+    assert rank_shown(visitor.get(other_url).content.decode()) == "1"
+    catalogue = visitor.get("/collabs/").content.decode()
+    assert catalogue.index("Eyes Closed") < catalogue.index("APT.")
+
+
+def test_a_comment_makes_its_pages_stale_and_leaves_the_others(
+    people, other, django_assert_num_queries
+):
+    visitor = Client()
+    url, other_url, home = people.collab.get_absolute_url(), other.get_absolute_url(), "/"
+    for page in (url, other_url, home, people.article.get_absolute_url()):
+        visitor.get(page)
+    author = voter(people)
+    response = author.post(f"/comments/thread/{other.thread_id}/post/", {"body": "So good"})
+    assert response.status_code == 302
+    # Still cached: its freshness, and its rank (kept per generation, which moved).
+    with django_assert_num_queries(2):
+        assert "So good" not in visitor.get(url).content.decode()
+    assert "So good" in visitor.get(other_url).content.decode()
+    assert "So good" in visitor.get(home).content.decode()  # the latest comments
+
+
+def test_a_write_that_names_no_topic_makes_every_page_stale(people, other):
+    visitor = Client()
+    url = people.collab.get_absolute_url()
+    visitor.get(url)
+    people.collab.title = "APT. (remix)"
+    people.collab.save()  # a batch job's write: it must say so itself
+    assert "APT. (remix)" not in visitor.get(url).content.decode()
+    content_changed()
+    assert "APT. (remix)" in visitor.get(url).content.decode()
+
+
+def test_a_cached_collab_page_shows_its_rank_as_it_is_now(people, other):
+    member, visitor = voter(people), Client()
+    url = people.collab.get_absolute_url()
+    assert rank_shown(visitor.get(url).content.decode()) == "1"
+    member.post(f"{other.get_absolute_url()}vote/", headers=HX)
+    assert rank_shown(visitor.get(url).content.decode()) == "2"
+    # Members' shared pages too (the first member to ask gets their own render).
+    for _ in range(2):
+        assert rank_shown(member.get(url).content.decode()) == "2"
+    member.post(f"{other.get_absolute_url()}vote/", headers=HX)  # taken back
+    assert rank_shown(visitor.get(url).content.decode()) == "1"
+    assert rank_shown(member.get(url).content.decode()) == "1"
