@@ -19,11 +19,10 @@ class CommentsConfig(AppConfig):
 
         # A member's page reads the page cache's content generation in the same query as
         # their notifications count, verified email and mute (comments/viewer.py).
-        from comments.viewer import freshness_source, generation_source
+        from comments.viewer import state_source
         from core import page_cache
 
-        page_cache.GENERATION_SOURCES.append(generation_source)
-        page_cache.FRESHNESS_SOURCES.append(freshness_source)
+        page_cache.STATE_SOURCES.append(state_source)
 
         # On pages shared by all members, each member's likes and whether they may post
         # are filled in per request (core/viewer_slots.py).

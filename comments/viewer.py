@@ -30,7 +30,7 @@ class ViewerFacts:
     verified: bool
     mute: Mute | None
     generation: int = 0
-    newest: int = 0  # the latest stamp of the topics asked about (freshness_source)
+    newest: int = 0  # the latest stamp of the topics asked about (state_source)
     structure: int = 0  # the stamp of "*" (core.page_cache.structure_for)
 
 
@@ -51,7 +51,6 @@ def viewer_facts(request, topics: tuple[str, ...] = ()) -> ViewerFacts | None:
         # The page cache's content generation and "*" stamp came in the same query.
         if not hasattr(request, "_content_generation"):
             request._content_generation = facts[1].generation
-        if not hasattr(request, "_structure_stamp"):
             request._structure_stamp = facts[1].structure
     return facts[1]
 
@@ -59,15 +58,9 @@ def viewer_facts(request, topics: tuple[str, ...] = ()) -> ViewerFacts | None:
 SHARED_FACTS = ViewerFacts(unread_notifications=0, verified=True, mute=None)
 
 
-def generation_source(request) -> int | None:
-    """For core.page_cache: a member's page reads the content generation with their facts."""
-    facts = viewer_facts(request)
-    return None if facts is None or facts is SHARED_FACTS else facts.generation
-
-
-def freshness_source(request, topics: tuple[str, ...]) -> tuple[int, int, int] | None:
-    """For core.page_cache: is a member's cached page still fresh? Its topics' latest
-    stamp (and the generation) come in the query that reads their facts anyway."""
+def state_source(request, topics: tuple[str, ...]) -> tuple[int, int, int] | None:
+    """For core.page_cache: the content generation, the "*" stamp and the latest stamp
+    of a cached page's topics come in the query that reads a member's facts anyway."""
     user = request.user
     if not user.is_authenticated or getattr(user, "is_shared_viewer", False):
         return None

@@ -85,39 +85,39 @@ def current_generation() -> int:
     return row[0] if row else 0
 
 
-# Callables (request) -> int | None that can supply the generation without a query of
-# their own: comments.viewer reads it in the one query it makes for a member's page.
-GENERATION_SOURCES: list = []
+# Callables (request, topics) -> (generation, latest stamp of `topics`, stamp of "*") |
+# None, that read them in a query they make anyway: a member's facts (comments/viewer.py).
+STATE_SOURCES: list = []
 
 
-# Callables (request, topics) -> (generation, latest stamp of topics) | None, that can
-# tell whether a member's cached page is fresh in a query they make anyway: the same one.
-FRESHNESS_SOURCES: list = []
+def _read_state(request, topics: tuple[str, ...]) -> tuple[int, int, int]:
+    """(generation, latest stamp of `topics`, stamp of "*") in one query; the first
+    read in a request also becomes its generation and "*" stamp (generation_for)."""
+    for source in STATE_SOURCES:
+        answer = source(request, topics)
+        if answer is not None:
+            break
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_state_sql(len(topics)), topics)
+            answer = cursor.fetchone()
+    generation, newest, structure = (value or 0 for value in answer)
+    if not hasattr(request, "_content_generation"):
+        request._content_generation, request._structure_stamp = generation, structure
+    return generation, newest, structure
 
 
 def generation_for(request) -> int:
     """The content generation, read once per request."""
     if not hasattr(request, "_content_generation"):
-        for source in GENERATION_SOURCES:
-            value = source(request)
-            if value is not None:
-                request._content_generation = value
-                break
-        else:
-            request._content_generation = current_generation()
+        _read_state(request, ())
     return request._content_generation
 
 
 def structure_for(request) -> int:
-    """The stamp of "*": it moves with every write but votes and comments (and the other
-    writes that name their topics), read once per request, usually with the page's
-    freshness (_fresh)."""
-    generation_for(request)  # a member's facts query reads both
-    if not hasattr(request, "_structure_stamp"):
-        with connection.cursor() as cursor:
-            cursor.execute(_structure_sql())
-            row = cursor.fetchone()
-        request._structure_stamp = (row[0] if row else 0) or 0
+    """The stamp of "*", read with the generation: it moves with every write but votes
+    and comments (and the other writes that name their topics)."""
+    generation_for(request)
     return request._structure_stamp
 
 
@@ -256,20 +256,8 @@ def _collected_topics(request) -> tuple[str, ...] | None:
 def _fresh(request, stamp: int, topics: tuple[str, ...] | None) -> bool:
     """Whether a page rendered at generation `stamp`, showing `topics` (None: anything),
     is still current. One query, which also reads the generation for this request."""
-    for source in FRESHNESS_SOURCES:
-        answer = source(request, topics or ())
-        if answer is not None:
-            break
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(_freshness_sql(len(topics or ())), topics or ())
-            answer = cursor.fetchone()
-    generation, newest, structure = answer
-    if not hasattr(request, "_content_generation"):
-        request._content_generation = generation or 0
-    if not hasattr(request, "_structure_stamp"):
-        request._structure_stamp = structure or 0
-    return ((generation if topics is None else newest) or 0) <= stamp
+    generation, newest, _ = _read_state(request, topics or ())
+    return (generation if topics is None else newest) <= stamp
 
 
 @once
@@ -278,16 +266,12 @@ def _generation_sql() -> str:
 
 
 @once
-def _structure_sql() -> str:
-    return f"SELECT stamp FROM {Topic._meta.db_table} WHERE key = '{EVERYTHING}'"
-
-
-@once
-def _freshness_sql(count: int) -> str:
+def _state_sql(count: int) -> str:
     """(generation, latest stamp of `count` topics, the stamp of "*")."""
     keys = ", ".join(["%s"] * count)
     newest = f"(SELECT max(stamp) FROM {Topic._meta.db_table} WHERE key IN ({keys}))"
-    return f"SELECT ({_generation_sql()}), {newest if count else 0}, ({_structure_sql()})"
+    structure = f"SELECT stamp FROM {Topic._meta.db_table} WHERE key = '{EVERYTHING}'"
+    return f"SELECT ({_generation_sql()}), {newest if count else 0}, ({structure})"
 
 
 def _cacheable(request) -> bool:
