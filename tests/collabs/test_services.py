@@ -108,6 +108,30 @@ def test_the_toggle_flips_the_vote_in_the_database_whatever_the_caller_read(memb
     assert not Vote.objects.exists()
 
 
+def all_at_once(call, argument_lists) -> list:
+    """call(*arguments) for each list, each in its own thread and database connection,
+    released together; their results. An exception in any thread fails the test."""
+    start = threading.Barrier(len(argument_lists))
+    results, errors = [], []
+
+    def run(arguments):
+        try:
+            start.wait()
+            results.append(call(*arguments))
+        except BaseException as exc:  # reported below, not swallowed
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in argument_lists]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    return results
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_votes_on_postgresql_keep_the_count_exact():
@@ -115,25 +139,8 @@ def test_concurrent_votes_on_postgresql_keep_the_count_exact():
         pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite serialises every writer")
     collab = make_collab("Everyone votes", (make_artist("Idol"),))
     members = MemberFactory.create_batch(24)
-    start = threading.Barrier(len(members))
-    errors: list[BaseException] = []
+    all_at_once(lambda m: services.vote_toggle(user=m, collab=collab), [(m,) for m in members])
 
-    def cast(member):
-        try:
-            start.wait()
-            services.vote_toggle(user=member, collab=collab)
-        except BaseException as exc:  # reported below, not swallowed
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=cast, args=(m,)) for m in members]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert errors == []
     collab.refresh_from_db()
     assert collab.vote_count == Vote.objects.filter(collab=collab).count() == len(members)
 
@@ -145,21 +152,7 @@ def test_concurrent_double_clicks_on_postgresql_never_double_count():
         pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite serialises every writer")
     collab = make_collab("Double click", (make_artist("Idol"),))
     member = MemberFactory()
-    start = threading.Barrier(8)
-    results = []
-
-    def cast():
-        try:
-            start.wait()
-            results.append(services.vote_cast(user=member, collab=collab))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=cast) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = all_at_once(lambda: services.vote_cast(user=member, collab=collab), [()] * 8)
 
     assert sum(r.changed for r in results) == 1
     collab.refresh_from_db()
@@ -173,28 +166,14 @@ def test_concurrent_toggles_by_one_member_on_postgresql_keep_the_count_exact():
         pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite serialises every writer")
     collab = make_collab("Toggle race", (make_artist("Idol"),))
     member = MemberFactory()
-    start = threading.Barrier(9)
-    results, errors = [], []
 
     def toggle(voted):
-        try:
-            start.wait()
-            # Some requests read the vote as there, some as not: it is only a hint.
-            collab_seen = Collab.objects.get(pk=collab.pk)
-            collab_seen.has_voted = voted
-            results.append(services.vote_toggle(user=member, collab=collab_seen))
-        except BaseException as exc:  # reported below, not swallowed
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        # Some requests read the vote as there, some as not: it is only a hint.
+        collab_seen = Collab.objects.get(pk=collab.pk)
+        collab_seen.has_voted = voted
+        return services.vote_toggle(user=member, collab=collab_seen)
 
-    threads = [threading.Thread(target=toggle, args=(n % 2 == 0,)) for n in range(9)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert errors == []
+    results = all_at_once(toggle, [(n % 2 == 0,) for n in range(9)])
     rows = Vote.objects.filter(collab=collab).count()
     assert rows == sum(r.changed for r in results) % 2
     collab.refresh_from_db()
