@@ -53,7 +53,7 @@ def live_rank(request, slug: str) -> int | str:
         ranks = Collab.objects.published().filter(slug=slug).with_rank()
         return ranks.values_list("rank", flat=True).first() or "?"
 
-    return cached(request, f"rank:{slug}", produce)
+    return cached(request, f"rank:{slug}", produce, local=True)
 
 
 def voted_slot_state(request, keys) -> dict[int, bool]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from contextlib import contextmanager
 from functools import cache as once
 from functools import wraps
@@ -127,22 +128,42 @@ def _fragment_prefix(request, structure: bool) -> str:
     return f"fragment:{generation_for(request)}"
 
 
-def cached(request, name: str, produce, *, structure: bool = False):
+# cached(local=True) values, also kept in this process: {key: (value, until)}, for
+# PAGE_CACHE_SECONDS at most, like the shared copy; emptied when full.
+_LOCAL: dict = {}
+LOCAL_ENTRIES = 1000
+
+
+def clear_local() -> None:
+    """Forget the values this process keeps (tests: each starts from generation 1 again)."""
+    _LOCAL.clear()
+
+
+def cached(request, name: str, produce, *, structure: bool = False, local: bool = False):
     """`produce()`, shared by every viewer until the next write (the same generation);
     with `structure`, until the next write that is not a vote or a comment (what it
     shows does not move with those: the catalogue's filter choices).
 
     For facts every page shows the same to everyone: one cache read instead of their
-    queries. Without the page cache (tests, or PAGE_CACHE_SECONDS=0) it simply calls
-    `produce`.
+    queries. With `local`, for small values that are never changed in place (a rank),
+    this process keeps them too, saving even the cache read on the next request.
+    Without the page cache (tests, or PAGE_CACHE_SECONDS=0) it simply calls `produce`.
     """
     if not enabled():
         return produce()
     key = f"{_fragment_prefix(request, structure)}:{name}"
+    if local:
+        value, until = _LOCAL.get(key, (None, 0.0))
+        if value is not None and time.monotonic() < until:
+            return value
     value = cache.get(key)
     if value is None:
         value = produce()
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    if local:
+        if len(_LOCAL) >= LOCAL_ENTRIES:
+            _LOCAL.clear()
+        _LOCAL[key] = (value, time.monotonic() + settings.PAGE_CACHE_SECONDS)
     return value
 
 

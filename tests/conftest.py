@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from accounts.editors import sync_editor_permissions
+from core import page_cache
 from tests.factories import MemberFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -29,6 +30,7 @@ def _test_settings(settings, tmp_path):
     # turns the visitors' page cache on.
     settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
+    page_cache.clear_local()
 
 
 @pytest.fixture

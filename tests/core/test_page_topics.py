@@ -105,3 +105,21 @@ def test_a_cached_collab_page_shows_its_rank_as_it_is_now(people, other):
     member.post(f"{other.get_absolute_url()}vote/", headers=HX)  # taken back
     assert rank_shown(visitor.get(url).content.decode()) == "1"
     assert rank_shown(member.get(url).content.decode()) == "1"
+
+
+def test_a_value_kept_in_the_process_expires_like_the_shared_copy(rf, monkeypatch):
+    from core import page_cache
+
+    request, produced = rf.get("/"), []
+    request._content_generation, request._structure_stamp = 7, 7
+
+    def produce():
+        produced.append(1)
+        return len(produced)
+
+    assert page_cache.cached(request, "n", produce, local=True) == 1
+    page_cache.cache.clear()  # the shared copy gone: this process still has it
+    assert page_cache.cached(request, "n", produce, local=True) == 1
+    later = page_cache.time.monotonic() + 61
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    assert page_cache.cached(request, "n", produce, local=True) == 2
