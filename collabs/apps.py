@@ -13,11 +13,13 @@ class CollabsConfig(AppConfig):
         extensions.register_deletion_handler(member_data.delete_votes)
         extensions.register_profile_section(member_data.voted_collabs_section)
 
-        # A collab page's rank moves with votes for any collab: cached pages get it per
-        # response ({% live %}), shared by everyone in one generation.
+        # Vote counts, on every card and vote button, and a collab page's rank, which moves
+        # with votes for any collab: cached pages get them per response ({% live %}), so
+        # a vote leaves the pages showing its collab cached.
         from core import page_cache
 
-        page_cache.LIVE_VALUES["rank"] = member_data.live_rank
+        page_cache.LIVE_VALUES["votes"] = member_data.live_vote_counts
+        page_cache.LIVE_VALUES["rank"] = member_data.live_ranks
 
         # Cards and vote buttons on pages shared by all members show each member's own
         # vote (core/viewer_slots.py).

@@ -5,12 +5,13 @@ Registered with accounts.extensions from CollabsConfig.ready().
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from accounts.extensions import ProfileSection
 from collabs import services
 from collabs.models import Collab, Vote
-from core.sql import column, placeholders
+from core.sql import column, placeholders, rows
 
 PROFILE_VOTES_SHOWN = 24
 
@@ -44,16 +45,36 @@ def voted_collabs_section(member, viewer) -> ProfileSection | None:
     )
 
 
-def live_rank(request, slug: str) -> int | str:
-    """The published collab's rank in /top/, as the collab page shows it (its view
-    computed it under the same key, so a fresh page costs no query more)."""
+def live_ranks(request, slugs: list[str]) -> dict[str, int]:
+    """Published collabs' ranks in /top/, as their pages show them (the view computed
+    its collab's under the same key, so a fresh page costs no query more)."""
+    from core.page_cache import cached
+
+    def rank(slug: str) -> int | str:
+        def produce():
+            ranks = Collab.objects.published().filter(slug=slug).with_rank()
+            return ranks.values_list("rank", flat=True).first() or "?"
+
+        return cached(request, f"rank:{slug}", produce, local=True)
+
+    return {slug: rank(slug) for slug in slugs}
+
+
+def live_vote_counts(request, ids: list[str]) -> dict[str, int]:
+    """Collabs' vote counts now, for every card and vote button on a cached page: one
+    query per generation (every vote moves it), shared by the pages asking for the same."""
     from core.page_cache import cached
 
     def produce():
-        ranks = Collab.objects.published().filter(slug=slug).with_rank()
-        return ranks.values_list("rank", flat=True).first() or "?"
+        pks = [int(pk) for pk in ids]
+        table = Collab._meta.db_table
+        return dict(
+            rows(f"SELECT id, vote_count FROM {table} WHERE id IN ({placeholders(pks)})", pks)
+        )
 
-    return cached(request, f"rank:{slug}", produce, local=True)
+    digest = hashlib.sha256(",".join(ids).encode()).hexdigest()[:32]
+    counts = cached(request, f"votes:{digest}", produce, local=True)
+    return {pk: counts.get(int(pk)) for pk in ids}
 
 
 def voted_slot_state(request, keys) -> dict[int, bool]:

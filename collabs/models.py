@@ -37,9 +37,10 @@ from comments.models import thread_topic
 HOT_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 HOT_HALF_LIFE = timedelta(days=7)
 
-# The page cache's topic (core.models.Topic) that every vote changes, besides the
-# collab's own (its thread's, comments.models.thread_topic): rankings and selections by
-# votes. (A collab page's rank is filled in per response instead: see collabs/apps.py.)
+# The page cache's topic (core.models.Topic) that every vote changes: rankings and
+# selections by votes. A collab's count itself, and a collab page's rank, are filled into
+# cached pages per response instead (collabs/apps.py), so a vote leaves the pages merely
+# showing its collab cached.
 VOTES_TOPIC = "votes"
 
 
@@ -412,8 +413,8 @@ class Collab(models.Model):
 
     @property
     def topic(self) -> str:
-        """What the page cache calls this collab's counts: its discussion's topic, as
-        votes for it and comments on it both change what its card shows."""
+        """What the page cache calls what this collab's card shows that writes change:
+        its discussion's comment count (its vote count is filled in per response)."""
         return thread_topic(self.thread_id)
 
     @property

@@ -31,7 +31,6 @@ from collabs.models import (
     Vote,
     hot_term,
 )
-from comments.models import thread_topic
 from comments.services import thread_create, thread_set_page
 from core import images, limits, page_cache
 from core.models import Generation, Topic
@@ -254,13 +253,13 @@ def _vote_sql() -> dict[str, str]:
         "delete": f"DELETE FROM {vote} WHERE user_id = %s AND collab_id = %s RETURNING created_at",
         "add": (
             f"UPDATE {collab} SET vote_count = vote_count + 1, hot_score = hot_score + %s "
-            "WHERE id = %s RETURNING vote_count, thread_id"
+            "WHERE id = %s RETURNING vote_count"
         ),
         # The last vote out leaves exactly zero rather than a floating-point residue.
         "take": (
             f"UPDATE {collab} SET vote_count = vote_count - 1, "
             "hot_score = CASE WHEN vote_count <= 1 THEN 0.0 ELSE hot_score - %s END "
-            "WHERE id = %s RETURNING vote_count, thread_id"
+            "WHERE id = %s RETURNING vote_count"
         ),
         "count": f"SELECT vote_count FROM {collab} WHERE id = %s",
     }
@@ -272,27 +271,23 @@ def _one(cursor, sql: str, params) -> object | None:
     return None if row is None else row[0]
 
 
-def _counted(cursor, statement: str, term: float, collab_id: int) -> tuple[int, int]:
-    """Move the collab's counters: (its vote count now, its thread's id)."""
-    cursor.execute(_vote_sql()[statement], [term, collab_id])
-    row = cursor.fetchone()
-    if row is None:
+def _counted(cursor, statement: str, term: float, collab_id: int) -> int:
+    count = _one(cursor, _vote_sql()[statement], [term, collab_id])
+    if count is None:
         raise Collab.DoesNotExist(f"collab {collab_id} is gone")
-    return row
+    return count
 
 
-def _insert_vote(cursor, user_id: int, collab_id: int, at: datetime) -> tuple[int, int] | None:
-    """Add the vote and count it: (count, thread id); None (and no change) if the
-    member's vote is there."""
+def _insert_vote(cursor, user_id: int, collab_id: int, at: datetime) -> int | None:
+    """Add the vote and count it; None (and no change) if the member's vote is there."""
     created_at = Vote._meta.get_field("created_at").get_db_prep_value(at, connection)
     if _one(cursor, _vote_sql()["insert"], [user_id, collab_id, created_at]) is None:
         return None
     return _counted(cursor, "add", hot_term(at), collab_id)
 
 
-def _delete_vote(cursor, user_id: int, collab_id: int) -> tuple[int, int] | None:
-    """Take the vote back and its exact terms off the counts: (count, thread id); None
-    if there was none."""
+def _delete_vote(cursor, user_id: int, collab_id: int) -> int | None:
+    """Take the vote back and its exact terms off the counts; None if there was none."""
     created_at = _one(cursor, _vote_sql()["delete"], [user_id, collab_id])
     if created_at is None:
         return None
@@ -311,15 +306,15 @@ def vote_cast(*, user, collab: Collab, at: datetime | None = None) -> VoteResult
     """
     at = at or timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        counted = _insert_vote(cursor, user.pk, collab.pk, at)
-        if counted is None:
+        count = _insert_vote(cursor, user.pk, collab.pk, at)
+        if count is None:
             return VoteResult(
                 voted=True,
                 vote_count=_one(cursor, _vote_sql()["count"], [collab.pk]),
                 changed=False,
                 message="Your vote for this collab was already counted.",
             )
-    return VoteResult(voted=True, vote_count=counted[0])
+    return VoteResult(voted=True, vote_count=count)
 
 
 def _withdraw(vote: Vote) -> bool:
@@ -362,14 +357,13 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
     with transaction.atomic(), connection.cursor() as cursor:
         for take_back in (voted_first, not voted_first):
             if take_back:
-                counted = _delete_vote(cursor, user.pk, collab.pk)
+                count = _delete_vote(cursor, user.pk, collab.pk)
             else:
-                counted = _insert_vote(cursor, user.pk, collab.pk, at)
-            if counted is not None:
-                count, thread_id = counted
+                count = _insert_vote(cursor, user.pk, collab.pk, at)
+            if count is not None:
                 # Cached pages go stale in the same commit as the vote (see the view).
                 if page_cache.enabled():
-                    page_cache.topics_changed(_vote_topics(thread_id))
+                    page_cache.topics_changed(VOTE_TOPICS)
                 return VoteResult(voted=not take_back, vote_count=count)
         # Both lost a race to the member's own requests, which changed the vote back and
         # forth meanwhile (PostgreSQL runs each statement on the latest commits). The
@@ -378,9 +372,10 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
         return VoteResult(voted=not take_back, vote_count=count, changed=False)
 
 
-def _vote_topics(thread_id: int) -> list[str]:
-    """What a vote changes on cached pages (collabs/models.py: VOTES_TOPIC)."""
-    return [thread_topic(thread_id), VOTES_TOPIC]
+# What a vote changes on cached pages: rankings and selections by votes. Its collab's
+# count is filled into every cached page per response ({% live "votes" %}), so the pages
+# merely showing the collab stay cached.
+VOTE_TOPICS = [VOTES_TOPIC]
 
 
 @once
@@ -413,26 +408,25 @@ def _toggle_sql() -> str:
                 - coalesce((SELECT term FROM del), 0) END
           WHERE id = %(collab)s
             AND EXISTS (SELECT 1 FROM del UNION ALL SELECT 1 FROM ins)
-          RETURNING vote_count, thread_id
+          RETURNING vote_count
         ), gen AS (
           UPDATE {generation} SET value = value + 1
           WHERE id = 1 AND %(bump)s AND EXISTS (SELECT 1 FROM upd) RETURNING value
         ), stamped AS (
           INSERT INTO {topic} (key, stamp)
-          SELECT topic.key, gen.value FROM gen, upd, LATERAL (VALUES
-            (%(thread_prefix)s || upd.thread_id::text), (%(votes)s)
-          ) AS topic (key)
+          SELECT topic.key, gen.value FROM gen, unnest(%(topics)s::text[]) AS topic (key)
           ON CONFLICT (key) DO UPDATE SET stamp = excluded.stamp
           RETURNING 1
         )
-        SELECT (SELECT vote_count FROM upd), (SELECT thread_id FROM upd),
+        SELECT (SELECT vote_count FROM upd),
           EXISTS (SELECT 1 FROM ins), (SELECT count(*) FROM stamped) > 0
     """
 
 
 def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> VoteResult:
     """The toggle on PostgreSQL: delete the vote, or insert it if there was none, move
-    the counters and bump the page cache's generation, all in a single statement.
+    the counters, bump the page cache's generation and stamp its topics, all in a single
+    statement.
 
     One statement is atomic by itself: no BEGIN and COMMIT, and one round trip instead
     of five. It flips the vote as it stands when the statement runs; when a concurrent
@@ -447,13 +441,11 @@ def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> Vote
         "epoch_us": (HOT_EPOCH - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
         "half_life_us": HOT_HALF_LIFE // timedelta(microseconds=1),
         "bump": page_cache.enabled(),
-        # The topics the vote stamps, as _vote_topics() names them.
-        "thread_prefix": thread_topic(0).removesuffix("0"),
-        "votes": VOTES_TOPIC,
+        "topics": VOTE_TOPICS,
     }
     with connection.cursor() as cursor:
         cursor.execute(_toggle_sql(), params)
-        count, thread_id, inserted, bumped = cursor.fetchone()
+        count, inserted, bumped = cursor.fetchone()
         if count is None:
             # Lost the race to the member's own insert: the vote is there, unchanged.
             # (Or the collab is gone.) Its count, as committed now:
@@ -462,7 +454,7 @@ def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> Vote
                 raise Collab.DoesNotExist(f"collab {collab_id} is gone")
             return VoteResult(voted=True, vote_count=current, changed=False)
     if page_cache.enabled() and not bumped:  # no generation row yet: this creates it
-        page_cache.topics_changed(_vote_topics(thread_id))
+        page_cache.topics_changed(VOTE_TOPICS)
     return VoteResult(voted=inserted, vote_count=count)
 
 

@@ -245,9 +245,10 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
 @cache_page_for_visitors
 def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.for_page(), slug=slug)
-    depends_on(request)  # its collabs' cards, each of them (all are shown)
+    depends_on(request)  # its collabs' cards (all of them are shown)
+    # Newest first, in an order no vote changes: the page shows its cards' counts live.
     collabs = list(
-        Collab.objects.published().featuring(artist).for_list(user=request.user).newest()
+        Collab.objects.published().featuring(artist).for_list(user=request.user).latest()
     )
     context = {
         "artist": artist,

@@ -51,7 +51,7 @@ from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
-from core import viewer_slots
+from core import sql, viewer_slots
 from core.models import Generation, Topic
 
 SAFE_METHODS = {"GET", "HEAD"}
@@ -289,7 +289,7 @@ def _generation_sql() -> str:
 @once
 def _state_sql(count: int) -> str:
     """(generation, latest stamp of `count` topics, the stamp of "*")."""
-    keys = ", ".join(["%s"] * count)
+    keys = sql.placeholders(range(count))
     newest = f"(SELECT max(stamp) FROM {Topic._meta.db_table} WHERE key IN ({keys}))"
     structure = f"SELECT stamp FROM {Topic._meta.db_table} WHERE key = '{EVERYTHING}'"
     return f"SELECT ({_generation_sql()}), {newest if count else 0}, ({structure})"
@@ -322,32 +322,47 @@ def _personalise(request, content: bytes) -> bytes:
     if nonce in content:
         content = content.replace(nonce, str(get_nonce(request)).encode())
     if _placeholder("live").encode() in content:
-        content = _live_pattern().sub(lambda m: _live(request, m).encode(), content)
+        content = _fill_live(request, content)
     return content
 
 
-# Live values: shown the same to everyone, but changed by writes no page could depend on
-# without going stale at each one (a collab's rank moves with votes for other collabs).
-# A cached page holds a placeholder, and each response gets the value as it is now.
-# name -> (request, key) -> the value, as text (escaped here).
+# Live values: shown the same to everyone, but changed by writes that would otherwise
+# make every page showing them stale (a collab's vote count, on every card of it; its
+# rank, which moves with votes for other collabs). A cached page holds placeholders, and
+# each response gets the values as they are now, one call per kind for the whole page.
+# name -> (request, [key, ...]) -> {key: value}.
 LIVE_VALUES: dict = {}
 
+# How a live value is written: the value itself, or the plural ending it calls for.
+LIVE_FORMS = {"n": str, "s": lambda value: "" if value == 1 else "s"}
 
-def live_value(request, name: str, key: str, value) -> str:
-    """`value`, or while a page renders for the cache, its placeholder."""
+
+def live_value(request, name: str, key, value, form: str = "n") -> str:
+    """`value` (in `form`), or while a page renders for the cache, its placeholder."""
     if request is not None and getattr(request, "page_cache_placeholders", False):
-        return f"{_placeholder('live')}:{name}:{key}:"
-    return str(value)
+        return f"{_placeholder('live')}:{name}:{key}:{form}:"
+    return LIVE_FORMS[form](value)
 
 
 @once
 def _live_pattern():
-    return re.compile(rf"{_placeholder('live')}:(\w+):([\w-]+):".encode())
+    return re.compile(rf"{_placeholder('live')}:(\w+):([\w-]+):(\w):".encode())
 
 
-def _live(request, match) -> str:
-    name, key = match[1].decode(), match[2].decode()
-    return escape(LIVE_VALUES[name](request, key))
+def _fill_live(request, content: bytes) -> bytes:
+    wanted: dict[bytes, set[str]] = {}
+    for match in _live_pattern().finditer(content):
+        wanted.setdefault(match[1], set()).add(match[2].decode())
+    values = {
+        name: LIVE_VALUES[name.decode()](request, sorted(keys)) for name, keys in wanted.items()
+    }
+
+    def value(match) -> bytes:
+        found = values[match[1]].get(match[2].decode())
+        text = "?" if found is None else LIVE_FORMS[match[3].decode()](found)
+        return escape(text).encode()
+
+    return _live_pattern().sub(value, content)
 
 
 def _storable(request, response) -> bool:

@@ -16,3 +16,10 @@ def column(sql: str, params: list) -> set:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
+
+
+def rows(sql: str, params: list) -> list[tuple]:
+    """Every row `sql` returns."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

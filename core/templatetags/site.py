@@ -103,7 +103,11 @@ class MemoNode(template.Node):
 
         if not enabled():
             return self.nodelist.render(context)
-        values = repr([part.resolve(context) for part in self.parts])
+        # Rendered for the page cache, a fragment holds placeholders ({% live %}) where
+        # another rendering holds the values: the two are kept apart.
+        request = context.get("request")
+        for_cache = getattr(request, "page_cache_placeholders", False)
+        values = repr([for_cache, *(part.resolve(context) for part in self.parts)])
         key = f"memo:{hashlib.sha256(values.encode()).hexdigest()}"
         html = cache.get(key)
         if html is None:
@@ -157,13 +161,14 @@ def viewer_slot(parser, token):
 
 
 @register.simple_tag(takes_context=True)
-def live(context, name: str, key, value) -> str:
-    """{% live "rank" collab.slug rank %}: `value`, which changes with writes a cached page
-    does not depend on; a cached page gets it filled in per response, as it is then
-    (core.page_cache.LIVE_VALUES). `key` is a slug."""
+def live(context, name: str, key, value, form: str = "n") -> str:
+    """{% live "votes" collab.pk collab.vote_count %}: `value`, which changes with writes
+    a cached page does not depend on; a cached page gets it filled in per response, as it
+    is then (core.page_cache.LIVE_VALUES). `key` is a slug or an id. With form "s", the
+    plural ending the value calls for ("vote{% live … "s" %}")."""
     from core.page_cache import live_value
 
-    return live_value(context.get("request"), name, key, value)
+    return live_value(context.get("request"), name, key, value, form)
 
 
 @register.simple_tag(takes_context=True)

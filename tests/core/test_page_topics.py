@@ -12,6 +12,7 @@ from django.test import Client
 from collabs import services as collab_services
 from collabs.services import CreditSpec
 from core.page_cache import content_changed
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,21 +47,25 @@ def voter(people) -> Client:
     return client
 
 
-def test_a_vote_leaves_other_collabs_pages_cached(people, other, django_assert_num_queries):
+def test_a_vote_leaves_collab_pages_cached_with_their_counts_filled_in(
+    people, other, django_assert_num_queries
+):
     visitor = Client()
     url, other_url = people.collab.get_absolute_url(), other.get_absolute_url()
     visitor.get(url), visitor.get(other_url)
     assert voter(people).post(f"{other_url}vote/", headers=HX).status_code == 200
-    # The first collab's page is still the cached one: its freshness, then its rank
-    # (which the vote moved: computed once, then shared).
-    with django_assert_num_queries(2):
+    # Both collab pages are still the cached ones: each costs its freshness, then its
+    # rank and the vote counts it shows, filled in as they are now (the vote moved both:
+    # computed once, then shared until the next write).
+    with django_assert_num_queries(3):
         html = visitor.get(url).content.decode()
     assert votes_shown(html) == "0" and rank_shown(html) == "2"
     with django_assert_num_queries(1):
         visitor.get(url)
-    # The voted collab's page, and the catalogue, show the vote at once.
-    assert votes_shown(visitor.get(other_url).content.decode()) == "1"
-    assert rank_shown(visitor.get(other_url).content.decode()) == "1"
+    with django_assert_num_queries(3):
+        html = visitor.get(other_url).content.decode()
+    assert votes_shown(html) == "1" and rank_shown(html) == "1"
+    # The catalogue ranks by votes: it is rendered afresh.
     catalogue = visitor.get("/collabs/").content.decode()
     assert catalogue.index("Eyes Closed") < catalogue.index("APT.")
 
@@ -75,8 +80,9 @@ def test_a_comment_makes_its_pages_stale_and_leaves_the_others(
     author = voter(people)
     response = author.post(f"/comments/thread/{other.thread_id}/post/", {"body": "So good"})
     assert response.status_code == 302
-    # Still cached: its freshness, and its rank (kept per generation, which moved).
-    with django_assert_num_queries(2):
+    # Still cached: its freshness, its rank and its vote counts (kept per generation,
+    # which moved).
+    with django_assert_num_queries(3):
         assert "So good" not in visitor.get(url).content.decode()
     assert "So good" in visitor.get(other_url).content.decode()
     assert "So good" in visitor.get(home).content.decode()  # the latest comments
@@ -123,3 +129,16 @@ def test_a_value_kept_in_the_process_expires_like_the_shared_copy(rf, monkeypatc
     later = page_cache.time.monotonic() + 61
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
     assert page_cache.cached(request, "n", produce, local=True) == 2
+
+
+def test_members_shared_pages_show_the_count_as_it_is_now(people, other):
+    url = other.get_absolute_url()
+    reader, voting = Client(), voter(people)
+    reader.force_login(MemberFactory())
+    for _ in range(2):  # the second member to ask gets the shared page
+        reader.get(url), voting.get(url)
+    voting.post(f"{url}vote/", headers=HX)
+    mine = voting.get(url).content.decode()
+    assert votes_shown(mine) == "1" and "including yours" in mine
+    theirs = reader.get(url).content.decode()
+    assert votes_shown(theirs) == "1" and "including yours" not in theirs
