@@ -5,13 +5,12 @@ Registered with accounts.extensions from CollabsConfig.ready().
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from accounts.extensions import ProfileSection
 from collabs import services
 from collabs.models import Collab, Vote
-from core.sql import column, placeholders, rows
+from core.sql import column, placeholders
 
 PROFILE_VOTES_SHOWN = 24
 
@@ -61,20 +60,10 @@ def live_ranks(request, slugs: list[str]) -> dict[str, int]:
 
 
 def live_vote_counts(request, ids: list[str]) -> dict[str, int]:
-    """Collabs' vote counts now, for every card and vote button on a cached page: one
-    query per generation (every vote moves it), shared by the pages asking for the same."""
-    from core.page_cache import cached
+    """Collabs' vote counts now, for every card and vote button on a cached page."""
+    from core.page_cache import live_column
 
-    def produce():
-        pks = [int(pk) for pk in ids]
-        table = Collab._meta.db_table
-        return dict(
-            rows(f"SELECT id, vote_count FROM {table} WHERE id IN ({placeholders(pks)})", pks)
-        )
-
-    digest = hashlib.sha256(",".join(ids).encode()).hexdigest()[:32]
-    counts = cached(request, f"votes:{digest}", produce, local=True)
-    return {pk: counts.get(int(pk)) for pk in ids}
+    return live_column(request, Collab, "vote_count", ids)
 
 
 def voted_slot_state(request, keys) -> dict[int, bool]:

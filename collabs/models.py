@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collabs.countries import COUNTRIES, COUNTRY_CHOICES
-from comments.models import thread_topic
 
 # Rankings ---------------------------------------------------------------------
 #
@@ -410,12 +409,6 @@ class Collab(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("collabs:detail", kwargs={"slug": self.slug})
-
-    @property
-    def topic(self) -> str:
-        """What the page cache calls what this collab's card shows that writes change:
-        its discussion's comment count (its vote count is filled in per response)."""
-        return thread_topic(self.thread_id)
 
     @property
     def is_published(self) -> bool:

@@ -24,6 +24,15 @@ class CommentsConfig(AppConfig):
 
         page_cache.STATE_SOURCES.append(state_source)
 
+        # Comment counts on collab cards are filled into cached pages per response
+        # ({% live "comments" %}), so a comment leaves the pages merely showing a card of
+        # its collab cached.
+        from comments.models import Thread
+
+        page_cache.LIVE_VALUES["comments"] = lambda request, ids: page_cache.live_column(
+            request, Thread, "comment_count", ids
+        )
+
         # On pages shared by all members, each member's likes and whether they may post
         # are filled in per request (core/viewer_slots.py).
         from comments import viewer

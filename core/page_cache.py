@@ -38,7 +38,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from contextlib import contextmanager
 from functools import cache as once
 from functools import wraps
 
@@ -240,26 +239,11 @@ def depends_on(request, *topics: str) -> None:
 
 
 def shows(request, *topics: str) -> None:
-    """Part of a page (a collab card) shows these topics; the page's view still says,
+    """Part of a page (a discussion) shows these topics; the page's view still says,
     with depends_on, whether it shows anything else."""
     collected = getattr(request, "page_topics", None)
     if collected is not None:
         collected.update(topics)
-
-
-@contextmanager
-def collecting_topics(request):
-    """The topics named while the block runs, on their own; then added to the page's."""
-    outer = getattr(request, "page_topics", None)
-    request.page_topics = inner = set()
-    try:
-        yield inner
-    finally:
-        if outer is None:
-            del request.page_topics
-        else:
-            outer.update(inner)
-            request.page_topics = outer
 
 
 def _collect_topics(request) -> None:
@@ -342,6 +326,22 @@ def live_value(request, name: str, key, value, form: str = "n") -> str:
     if request is not None and getattr(request, "page_cache_placeholders", False):
         return f"{_placeholder('live')}:{name}:{key}:{form}:"
     return LIVE_FORMS[form](value)
+
+
+def live_column(request, model, column: str, ids: list[str]) -> dict[str, object]:
+    """For LIVE_VALUES: `column` of the `model` rows with these ids, as it is in this
+    generation. One query per generation (the writes it follows move it), kept by every
+    page asking for the same rows and in the process (cached(local=True))."""
+
+    def produce():
+        pks = [int(pk) for pk in ids]
+        table = model._meta.db_table
+        where = f"WHERE id IN ({sql.placeholders(pks)})"
+        return dict(sql.rows(f"SELECT id, {column} FROM {table} {where}", pks))
+
+    digest = hashlib.sha256(f"{model._meta.label}.{column}:{','.join(ids)}".encode()).hexdigest()
+    values = cached(request, f"live:{digest[:32]}", produce, local=True)
+    return {pk: values.get(int(pk)) for pk in ids}
 
 
 @once

@@ -50,24 +50,25 @@ class SharedNode(template.Node):
         self.nodelist, self.parts, self.structure = nodelist, parts, structure
 
     def render(self, context) -> str:
-        from core.page_cache import collecting_topics, enabled, fragment_key, shows
+        from core.page_cache import enabled, fragment_key
 
         request = context.get("request")
         values = [part.resolve(context) for part in self.parts]
         if request is None or not enabled() or None in values:
             return self.nodelist.render(context)
+        values.append(_for_cache(request))
         key = fragment_key(request, "|".join(map(str, values)), structure=self.structure)
-        stored = cache.get(key)
-        if stored is None:
-            # The page cache's topics its parts name (collab cards) are kept with it, and
-            # named again for each page it goes into.
-            with collecting_topics(request) as topics:
-                html = self.nodelist.render(context)
-            stored = (html, tuple(sorted(topics)))
-            cache.set(key, stored, template_settings().PAGE_CACHE_SECONDS)
-        html, topics = stored
-        shows(request, *topics)
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, template_settings().PAGE_CACHE_SECONDS)
         return mark_safe(html)  # noqa: S308 - rendered by this template just now or earlier
+
+
+def _for_cache(request) -> bool:
+    """Whether this rendering is for the page cache: then a fragment holds placeholders
+    ({% live %}) where another rendering holds the values, and the two are kept apart."""
+    return getattr(request, "page_cache_placeholders", False)
 
 
 def template_settings():
@@ -103,10 +104,7 @@ class MemoNode(template.Node):
 
         if not enabled():
             return self.nodelist.render(context)
-        # Rendered for the page cache, a fragment holds placeholders ({% live %}) where
-        # another rendering holds the values: the two are kept apart.
-        request = context.get("request")
-        for_cache = getattr(request, "page_cache_placeholders", False)
+        for_cache = _for_cache(context.get("request"))
         values = repr([for_cache, *(part.resolve(context) for part in self.parts)])
         key = f"memo:{hashlib.sha256(values.encode()).hexdigest()}"
         html = cache.get(key)
@@ -169,18 +167,6 @@ def live(context, name: str, key, value, form: str = "n") -> str:
     from core.page_cache import live_value
 
     return live_value(context.get("request"), name, key, value, form)
-
-
-@register.simple_tag(takes_context=True)
-def page_shows(context, *topics: str) -> str:
-    """{% page_shows collab.topic %}: this part of the page shows these page-cache topics
-    (core/page_cache.py). Outside any {% memo %}, which would skip it once cached."""
-    from core.page_cache import shows
-
-    request = context.get("request")
-    if request is not None:
-        shows(request, *topics)
-    return ""
 
 
 @register.filter
