@@ -408,9 +408,15 @@ def _visitor_page(view, request, args, kwargs):
     stamp = generation_for(request)  # before rendering: see the module docstring
     request.page_cache_placeholders = True
     _collect_topics(request)
-    response = view(request, *args, **kwargs)
-    if getattr(response, "render", None) and not response.is_rendered:
-        response.render()
+    try:
+        response = view(request, *args, **kwargs)
+        if getattr(response, "render", None) and not response.is_rendered:
+            response.render()
+    except Exception:
+        # The error page (a 404) is rendered by Django's handler, after this: with this
+        # visitor's own token and nonce, not the placeholders.
+        request.page_cache_placeholders = False
+        raise
     topics = _collected_topics(request)
     if not response.streaming:
         raw = response.content

@@ -58,6 +58,15 @@ def test_a_new_comment_is_seen_by_the_next_visitor_at_once(people):
     assert "Second thoughts" in visitor.get("/").content.decode()
 
 
+def test_a_visitors_404_on_a_cached_page_has_their_own_token_and_nonce(people):
+    response = Client().get("/collabs/no-such-song/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert csrf_placeholder() not in html and nonce_placeholder() not in html
+    nonce = re.search(r'nonce="([^"]+)"', html).group(1)
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
 def test_each_visitor_gets_their_own_csrf_token_and_this_responses_nonce(people):
     url = people.collab.get_absolute_url()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
