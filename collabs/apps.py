@@ -16,10 +16,12 @@ class CollabsConfig(AppConfig):
         # Vote counts, on every card and vote button, and a collab page's rank, which moves
         # with votes for any collab: cached pages get them per response ({% live %}), so
         # a vote leaves the pages showing its collab cached.
+        from collabs.models import VOTES_TOPIC
         from core import page_cache
 
-        page_cache.LIVE_VALUES["votes"] = member_data.live_vote_counts
-        page_cache.LIVE_VALUES["rank"] = member_data.live_ranks
+        live = page_cache.LiveKind
+        page_cache.LIVE_VALUES["votes"] = live(member_data.live_vote_counts, VOTES_TOPIC)
+        page_cache.LIVE_VALUES["rank"] = live(member_data.live_ranks, VOTES_TOPIC)
 
         # Cards and vote buttons on pages shared by all members show each member's own
         # vote (core/viewer_slots.py).

@@ -44,13 +44,15 @@ def voted_collabs_section(member, viewer) -> ProfileSection | None:
     )
 
 
-def live_ranks(request, slugs: list[str]) -> dict[str, int]:
+def live_ranks(request, slugs: list[str], known: dict) -> dict[str, int]:
     """Published collabs' ranks in /top/, as their pages show them (the view computed
     its collab's under the same key, so a fresh page costs no query more)."""
     from core.page_cache import cached
 
     def rank(slug: str) -> int | str:
         def produce():
+            if slug in known:
+                return known[slug]
             ranks = Collab.objects.published().filter(slug=slug).with_rank()
             return ranks.values_list("rank", flat=True).first() or "?"
 
@@ -59,11 +61,11 @@ def live_ranks(request, slugs: list[str]) -> dict[str, int]:
     return {slug: rank(slug) for slug in slugs}
 
 
-def live_vote_counts(request, ids: list[str]) -> dict[str, int]:
+def live_vote_counts(request, ids: list[str], known: dict) -> dict[str, int]:
     """Collabs' vote counts now, for every card and vote button on a cached page."""
     from core.page_cache import live_column
 
-    return live_column(request, Collab, "vote_count", ids)
+    return live_column(request, Collab, "vote_count", ids, known)
 
 
 def voted_slot_state(request, keys) -> dict[int, bool]:

@@ -27,10 +27,13 @@ class CommentsConfig(AppConfig):
         # Comment counts on collab cards are filled into cached pages per response
         # ({% live "comments" %}), so a comment leaves the pages merely showing a card of
         # its collab cached.
-        from comments.models import Thread
+        from comments.models import COMMENTS_TOPIC, Thread
 
-        page_cache.LIVE_VALUES["comments"] = lambda request, ids: page_cache.live_column(
-            request, Thread, "comment_count", ids
+        page_cache.LIVE_VALUES["comments"] = page_cache.LiveKind(
+            lambda request, ids, known: page_cache.live_column(
+                request, Thread, "comment_count", ids, known
+            ),
+            COMMENTS_TOPIC,
         )
 
         # On pages shared by all members, each member's likes and whether they may post

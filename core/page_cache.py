@@ -38,6 +38,8 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache as once
 from functools import wraps
 
@@ -314,8 +316,16 @@ def _personalise(request, content: bytes) -> bytes:
 # make every page showing them stale (a collab's vote count, on every card of it; its
 # rank, which moves with votes for other collabs). A cached page holds placeholders, and
 # each response gets the values as they are now, one call per kind for the whole page.
-# name -> (request, [key, ...]) -> {key: value}.
-LIVE_VALUES: dict = {}
+# A page that depends on the topic that every such write stamps (the home page on
+# "votes") is stale after each anyway: it holds the values themselves.
+@dataclass(frozen=True)
+class LiveKind:
+    # (request, [key, ...], {key: value known from this response's render}) -> {key: value}
+    resolve: Callable
+    topic: str  # stamped by every write that changes these values
+
+
+LIVE_VALUES: dict[str, LiveKind] = {}
 
 # How a live value is written: the value itself, or the plural ending it calls for.
 LIVE_FORMS = {"n": str, "s": lambda value: "" if value == 1 else "s"}
@@ -323,17 +333,26 @@ LIVE_FORMS = {"n": str, "s": lambda value: "" if value == 1 else "s"}
 
 def live_value(request, name: str, key, value, form: str = "n") -> str:
     """`value` (in `form`), or while a page renders for the cache, its placeholder."""
-    if request is not None and getattr(request, "page_cache_placeholders", False):
+    if (
+        request is not None
+        and getattr(request, "page_cache_placeholders", False)
+        and LIVE_VALUES[name].topic not in getattr(request, "page_topics", ())
+    ):
+        # This response is filled with the value the page was rendered with.
+        request.__dict__.setdefault("live_known", {})[(name, str(key))] = value
         return f"{_placeholder('live')}:{name}:{key}:{form}:"
     return LIVE_FORMS[form](value)
 
 
-def live_column(request, model, column: str, ids: list[str]) -> dict[str, object]:
+def live_column(request, model, column: str, ids: list[str], known: dict) -> dict[str, object]:
     """For LIVE_VALUES: `column` of the `model` rows with these ids, as it is in this
-    generation. One query per generation (the writes it follows move it), kept by every
-    page asking for the same rows and in the process (cached(local=True))."""
+    generation. One query per generation (the writes it follows move it), none when the
+    page was just rendered with them (`known`: read after the generation, so at least as
+    new), kept by every page asking for the same rows and in the process."""
 
     def produce():
+        if len(known) == len(ids):
+            return {int(pk): value for pk, value in known.items()}
         pks = [int(pk) for pk in ids]
         table = model._meta.db_table
         where = f"WHERE id IN ({sql.placeholders(pks)})"
@@ -350,15 +369,18 @@ def _live_pattern():
 
 
 def _fill_live(request, content: bytes) -> bytes:
-    wanted: dict[bytes, set[str]] = {}
+    known = getattr(request, "live_known", {})
+    wanted: dict[str, set[str]] = {}
     for match in _live_pattern().finditer(content):
-        wanted.setdefault(match[1], set()).add(match[2].decode())
-    values = {
-        name: LIVE_VALUES[name.decode()](request, sorted(keys)) for name, keys in wanted.items()
-    }
+        wanted.setdefault(match[1].decode(), set()).add(match[2].decode())
+    values = {}
+    for name, keys in wanted.items():
+        mine = {key: known[name, key] for key in keys if (name, key) in known}
+        found = LIVE_VALUES[name].resolve(request, sorted(keys), mine)
+        values.update(((name, key), value) for key, value in found.items())
 
     def value(match) -> bytes:
-        found = values[match[1]].get(match[2].decode())
+        found = values.get((match[1].decode(), match[2].decode()))
         text = "?" if found is None else LIVE_FORMS[match[3].decode()](found)
         return escape(text).encode()
 
