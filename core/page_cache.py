@@ -351,12 +351,13 @@ def live_column(request, model, column: str, ids: list[str], known: dict) -> dic
     new), kept by every page asking for the same rows and in the process."""
 
     def produce():
-        if len(known) == len(ids):
-            return {int(pk): value for pk, value in known.items()}
-        pks = [int(pk) for pk in ids]
-        table = model._meta.db_table
-        where = f"WHERE id IN ({sql.placeholders(pks)})"
-        return dict(sql.rows(f"SELECT id, {column} FROM {table} {where}", pks))
+        values = {int(pk): value for pk, value in known.items()}
+        missing = [int(pk) for pk in ids if pk not in known]
+        if missing:
+            table = model._meta.db_table
+            where = f"WHERE id IN ({sql.placeholders(missing)})"
+            values.update(sql.rows(f"SELECT id, {column} FROM {table} {where}", missing))
+        return values
 
     digest = hashlib.sha256(f"{model._meta.label}.{column}:{','.join(ids)}".encode()).hexdigest()
     values = cached(request, f"live:{digest[:32]}", produce, local=True)

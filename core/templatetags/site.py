@@ -58,11 +58,26 @@ class SharedNode(template.Node):
             return self.nodelist.render(context)
         values.append(_for_cache(request))
         key = fragment_key(request, "|".join(map(str, values)), structure=self.structure)
-        html = cache.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(key, html, template_settings().PAGE_CACHE_SECONDS)
-        return mark_safe(html)  # noqa: S308 - rendered by this template just now or earlier
+        return _stored_render(key, self.nodelist, context, request)
+
+
+def _stored_render(key: str, nodelist, context, request) -> SafeString:
+    """The fragment cached under `key`, or rendered and cached. The live values it holds
+    placeholders for ({% live %}) are kept with it, and given again to each response
+    that shows it (core.page_cache.live_value)."""
+    stored = cache.get(key)
+    if stored is None:
+        outer = request.__dict__.pop("live_known", None) if request is not None else None
+        html = nodelist.render(context)
+        known = request.__dict__.pop("live_known", {}) if request is not None else {}
+        if request is not None:
+            request.live_known = {**(outer or {}), **known}
+        stored = (html, known)
+        cache.set(key, stored, template_settings().PAGE_CACHE_SECONDS)
+    html, known = stored
+    if known:
+        request.__dict__.setdefault("live_known", {}).update(known)
+    return mark_safe(html)  # noqa: S308 - rendered by this template just now or earlier
 
 
 def _for_cache(request) -> bool:
@@ -107,11 +122,7 @@ class MemoNode(template.Node):
         for_cache = _for_cache(context.get("request"))
         values = repr([for_cache, *(part.resolve(context) for part in self.parts)])
         key = f"memo:{hashlib.sha256(values.encode()).hexdigest()}"
-        html = cache.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(key, html, template_settings().PAGE_CACHE_SECONDS)
-        return mark_safe(html)  # noqa: S308 - rendered by this template just now or earlier
+        return _stored_render(key, self.nodelist, context, context.get("request"))
 
 
 @register.tag

@@ -142,3 +142,24 @@ def test_members_shared_pages_show_the_count_as_it_is_now(people, other):
     assert votes_shown(mine) == "1" and "including yours" in mine
     theirs = reader.get(url).content.decode()
     assert votes_shown(theirs) == "1" and "including yours" not in theirs
+
+
+def test_a_fresh_page_fills_its_live_values_without_asking_for_them_again(people, other):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A collab page with a related collab's card (Rosé's other collab).
+    related = collab_services.collab_create(
+        title="Sour Candy",
+        release_date=date(2020, 5, 28),
+        credits=[CreditSpec(artist=people.artist)],
+    )
+    visitor, url = Client(), people.collab.get_absolute_url()
+    assert "Sour Candy" in visitor.get(url).content.decode()  # the card is memoised
+    content_changed()
+    with CaptureQueriesContext(connection) as queries:
+        html = visitor.get(url).content.decode()
+    # Rendered afresh, with the card from its memo: the values come with both.
+    assert not [q for q in queries if "vote_count FROM" in q["sql"] and "WHERE id IN" in q["sql"]]
+    assert not [q for q in queries if "comment_count FROM" in q["sql"]]
+    assert votes_shown(html) == "0" and f"/collabs/{related.slug}/" in html
