@@ -371,9 +371,9 @@ class Collab(models.Model):
     cover_list = models.ImageField(upload_to="covers/list/", blank=True, editable=False)
     cover_detail = models.ImageField(upload_to="covers/detail/", blank=True, editable=False)
     description = models.TextField(blank=True, help_text="Markdown.")
-    status = models.CharField(
-        max_length=20, choices=CollabStatus, default=CollabStatus.PUBLISHED, db_index=True
-    )
+    # Not indexed alone: every catalogue index starts with it (Meta.indexes), and each
+    # index more is one more entry to write on every vote.
+    status = models.CharField(max_length=20, choices=CollabStatus, default=CollabStatus.PUBLISHED)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -501,10 +501,15 @@ class VoteQuerySet(models.QuerySet):
 
 
 class Vote(models.Model):
+    # Neither key has an index of its own: the unique (user, collab) constraint serves
+    # the member's lookups and vote_collab_recent the collab's, and the vote is the
+    # busiest write.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes", db_index=False
     )
-    collab = models.ForeignKey(Collab, on_delete=models.CASCADE, related_name="votes")
+    collab = models.ForeignKey(
+        Collab, on_delete=models.CASCADE, related_name="votes", db_index=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = VoteQuerySet.as_manager()
