@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from accounts.editors import sync_editor_permissions
 from core import page_cache
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, make_apt
 
 PASSWORD = "correct-horse-battery"
 
@@ -73,22 +73,14 @@ def member_client(client, member):
 def people(member, editor):
     """The cast of tests/pages.py: a verified member, an editor (with TOTP), and a little
     content made through the services: a crossover collab with a comment, and an article."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
     from articles import services as article_services
-    from collabs import services as collab_services
-    from collabs.services import CreditSpec
     from comments import services as comment_services
 
-    rose = collab_services.artist_create(name="Rosé", country="KR")
-    bruno = collab_services.artist_create(name="Bruno Mars", country="US")
-    collab = collab_services.collab_create(
-        title="APT.",
-        release_date=date(2024, 10, 18),
-        credits=[CreditSpec(artist=rose, join_phrase=" & "), CreditSpec(artist=bruno)],
-    )
+    collab, rose = make_apt()
     comment = comment_services.comment_create(
         thread=collab.thread, author=member, body="APT. forever", rate_limited=False
     )

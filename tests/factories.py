@@ -26,3 +26,20 @@ class MemberFactory(UserFactory):
     def verified_email(obj, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+def make_apt():
+    """Rosé & Bruno Mars's "APT.", made through the services: (the collab, Rosé)."""
+    from datetime import date
+
+    from collabs import services
+    from collabs.services import CreditSpec
+
+    rose = services.artist_create(name="Rosé", country="KR")
+    bruno = services.artist_create(name="Bruno Mars", country="US")
+    apt = services.collab_create(
+        title="APT.",
+        release_date=date(2024, 10, 18),
+        credits=[CreditSpec(artist=rose, join_phrase=" & "), CreditSpec(artist=bruno)],
+    )
+    return apt, rose

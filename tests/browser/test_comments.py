@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from collabs import services as collab_services
-from collabs.services import CreditSpec
 from comments import services
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, make_apt
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,13 +43,7 @@ def members(db):
 @pytest.fixture
 def discussion(members):
     """APT.'s page, with one comment from Bora to reply to."""
-    rose = collab_services.artist_create(name="Rosé", country="KR")
-    bruno = collab_services.artist_create(name="Bruno Mars", country="US")
-    apt = collab_services.collab_create(
-        title="APT.",
-        release_date=date(2024, 10, 18),
-        credits=[CreditSpec(artist=rose, join_phrase=" & "), CreditSpec(artist=bruno)],
-    )
+    apt, _ = make_apt()
     bora_comment = services.comment_create(
         thread=apt.thread, author=members[1], body="APT. is the crossover of the decade."
     )
