@@ -14,6 +14,38 @@ LOCKED_OUT = "Too many failed log-in attempts for this account or from your netw
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """Compose allauth's mail in the request, send it through the task queue.
+
+        Sign-up confirmation and password reset never wait on the mail server, and a
+        failing one is retried (core.tasks). Enqueued inside allauth's transaction, if
+        any: a sign-up that rolls back sends nothing.
+        """
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from core.tasks import queue_email
+
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        html = next((c for c, kind in message.alternatives if kind == "text/html"), None)
+        body = message.body
+        if getattr(message, "content_subtype", "plain") == "html":
+            body, html = "", message.body
+        queue_email(
+            subject=message.subject,
+            body=body,
+            to=list(message.to),
+            from_email=message.from_email,
+            html=html,
+            headers=dict(message.extra_headers) or None,
+        )
+
     def get_email_verification_redirect_url(self, email_address):
         return reverse("accounts:profile_edit")
 

@@ -1,15 +1,15 @@
-"""Mail the catalogue sends, as Django tasks enqueued after the deciding transaction commits."""
+"""Mail the catalogue sends, as Django tasks enqueued after the deciding transaction commits.
+
+The task composes the message; core.tasks.send_email delivers it, with retries."""
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
-from django.tasks import task
-
 from collabs.models import Collab, CollabStatus
+from core.tasks import crossover_task, queue_email
 from core.urls import absolute_url
 
 
-@task
+@crossover_task
 def nomination_decided_email(*, collab_id: int) -> bool:
     """Tell the member who nominated a collab what the editors decided. False if no one to tell."""
     collab = Collab.objects.select_related("nominated_by").filter(pk=collab_id).first()
@@ -30,5 +30,5 @@ def nomination_decided_email(*, collab_id: int) -> bool:
             "looked at it and decided not to add it to the catalogue this time (it may be "
             "there already, or not be a collab we cover).\n\n— The Crossover editors\n"
         )
-    send_mail(subject, body, None, [member.email])
+    queue_email(subject=subject, body=body, to=[member.email])
     return True

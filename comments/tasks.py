@@ -1,18 +1,20 @@
-"""Mail that follows a comment: reply and mention notifications, sent after commit."""
+"""Mail that follows a comment: reply and mention notifications, sent after commit.
+
+The task composes one message per notification; core.tasks.send_email delivers each,
+with retries, so one failing address never holds up or repeats another's mail."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.tasks import task
 from django.template.loader import render_to_string
 
 from comments.models import Notification
+from core.tasks import crossover_task, queue_email
 
 
-@task
+@crossover_task
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """Email each notification's recipient, if they asked for email. Returns how many went."""
+    """Email each notification's recipient, if they asked for email. Returns how many queued."""
     notifications = Notification.objects.filter(
         pk__in=notification_ids,
         read_at__isnull=True,
@@ -32,11 +34,10 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             if notification.kind == Notification.Kind.REPLY
             else f"{actor} mentioned you"
         )
-        send_mail(
+        queue_email(
             subject=f"[Crossover] {subject}",
-            message=render_to_string("comments/email/notification.txt", context),
-            from_email=None,
-            recipient_list=[notification.recipient.email],
+            body=render_to_string("comments/email/notification.txt", context),
+            to=[notification.recipient.email],
         )
         sent += 1
     return sent

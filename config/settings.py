@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The task queue's table (django-tasks-db): mail waits there for `manage.py db_worker`.
+    "django_tasks_db",
     # Ours, lowest layer first: each app imports only from apps above it here.
     "core",
     "accounts",
@@ -115,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its one log line per request sees every response and the whole duration.
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.page_cache.ContentGenerationMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -289,10 +293,25 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
         "timeout": 10,
     }
+elif EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    # One file per message in a folder: a stand-in mail server for trials and tests.
+    MAILERS["default"]["OPTIONS"] = {
+        "file_path": env("DJANGO_EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
+    }
 
-# Background tasks: Django's task framework. Mail and notifications are
-# enqueued after commit; the immediate backend runs them in-process.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks: Django's task framework (core/tasks.py). Mail and notifications are
+# enqueued (after commit) and never sent inside a request. "database" keeps the queue in
+# the database for `manage.py db_worker` (django-tasks-db): the production default, with
+# retries and backoff for mail. "immediate" runs each task in-process at once: development
+# and tests, no retries.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate" if DEBUG else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -381,15 +400,47 @@ SECURE_CSP = {
 }
 
 # Logging -------------------------------------------------------------------
+# One line per request (core.middleware.RequestLogMiddleware) and every other record carry
+# the request id; tasks enqueued by a request carry it to the worker (core/tasks.py).
+# JSON lines in production, plain text in development. No emails or client addresses.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
-        # Every task run is logged at INFO by Django; only problems matter here.
+        # runserver's own request lines repeat crossover.requests'.
+        "django.server": {"level": "WARNING"},
+        # Every task run is logged at INFO by Django; only problems matter here
+        # (`manage.py db_worker` turns its own run lines back on).
         "django.tasks": {"level": "WARNING"},
     },
 }
+
+# Error reporting ----------------------------------------------------------------
+# Sentry when SENTRY_DSN is set; nothing is initialised (or sent) otherwise. No personal
+# data: no cookies, user emails, client addresses or request bodies.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from core.logs import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+    )
