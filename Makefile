@@ -42,3 +42,9 @@ format: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache htmlcov .coverage
+
+.PHONY: serve
+# The production stack on this machine: nginx in front of gunicorn and the task worker,
+# DJANGO_DEBUG=0, on http://127.0.0.1:8080 (scripts/serve.py; README "Running in production").
+serve: $(BIN)/.installed
+	$(BIN)/python scripts/serve.py
