@@ -4,12 +4,15 @@
     .venv/bin/python scripts/load_test.py                      # 100 connections, 30 s
     .venv/bin/python scripts/load_test.py --duration 3 --connections 5
     make load LOAD_ARGS="--duration 60"
+    make load LOAD_ARGS="--via-proxy"                          # through make serve's stack
 
 The site runs as in production (DJANGO_DEBUG=0, hashed static files, gunicorn
-on 127.0.0.1) on a database made for the run and dropped afterwards: a
-PostgreSQL database beside DATABASE_URL's when it is set, else a SQLite file.
-With REDIS_URL the cache, sessions and rate limits use that Redis under a key
-prefix of their own, deleted afterwards (nothing else in it is touched).
+on 127.0.0.1; with --via-proxy, the whole stack of `make serve`: nginx in front of
+--apps app servers and the task worker, and wrk aims at nginx) on a database
+made for the run and dropped afterwards: a PostgreSQL database beside
+DATABASE_URL's when it is set, else a SQLite file. With REDIS_URL the cache,
+sessions and rate limits use that Redis under a key prefix of their own, deleted
+afterwards (nothing else in it is touched).
 
 Setup goes through the ORM: collabs and members older than a day (so the
 young members' limits stay out of the way), verified emails, and sessions
@@ -61,6 +64,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--comment-share", type=float, default=0.03, help="share of comments (0.03)"
     )
     parser.add_argument("--max-p95-ms", type=float, default=500.0, help="p95 limit in ms (500)")
+    parser.add_argument(
+        "--via-proxy",
+        action="store_true",
+        help="run make serve's stack (scripts/serve.py: nginx, app servers, worker) and load nginx",
+    )
+    parser.add_argument(
+        "--apps", type=int, default=1, help="with --via-proxy: app servers, --workers each (1)"
+    )
     return parser.parse_args(argv)
 
 
@@ -151,6 +162,39 @@ def gunicorn(env: dict[str, str], workers: int, log: Path):
             server.terminate()
             try:
                 server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+@contextlib.contextmanager
+def proxied_stack(env: dict[str, str], workers: int, apps: int, log: Path, run_dir: Path):
+    """`make serve`'s stack (nginx → app servers, and the worker); yields nginx's URL."""
+    with socket_port() as port, log.open("a") as output:  # nginx appends to the same file
+        stack_env = env | {
+            "SERVE_PORT": str(port),
+            "SERVE_APPS": str(apps),
+            "SERVE_WORKERS": str(workers),
+            "SERVE_RUN_DIR": str(run_dir),
+        }
+        server = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "serve.py")],
+            cwd=ROOT,
+            env=stack_env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while "Crossover is running" not in log.read_text(errors="replace"):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit(f"the stack did not start:\n{log.read_text()[-5000:]}")
+                time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=90)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
@@ -357,15 +401,26 @@ def main(argv=None) -> int:
     ):
         workdir = Path(tmp)
         env = site_env(workdir, run_url, redis_url)
-        print(f"Setting up ({backend}, gunicorn with {workers} workers)…", flush=True)
+        where = (
+            f"nginx → {args.apps} app server(s) × {workers} gunicorn workers"
+            if args.via_proxy
+            else f"gunicorn with {workers} workers"
+        )
+        print(f"Setting up ({backend}, {where})…", flush=True)
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "collectstatic", "--noinput", "-v", "0")
         django_setup(env)
         plan = make_data(args)
         plan_path = workdir / "plan.lua"
         plan_path.write_text(f"return {to_lua(plan)}\n")
+        server_log = workdir / ("serve.log" if args.via_proxy else "gunicorn.log")
+        server = (
+            proxied_stack(env, workers, args.apps, server_log, workdir / "run")
+            if args.via_proxy
+            else gunicorn(env, workers, server_log)
+        )
         try:
-            with gunicorn(env, workers, workdir / "gunicorn.log") as url:
+            with server as url:
                 print(
                     f"wrk: {args.connections} connections, {args.threads} threads, "
                     f"{args.duration} s against {url}",
@@ -389,7 +444,7 @@ def main(argv=None) -> int:
                 # Anything still queued is served before this, so nothing is cut off
                 # by the shutdown and the tally below sees every write that arrived.
                 urllib.request.urlopen(f"{url}/healthz", timeout=60).close()
-                log = (workdir / "gunicorn.log").read_text()
+                log = server_log.read_text(errors="replace")
             line = next((x for x in done.stdout.splitlines() if x.startswith("LOAD-RESULT ")), None)
             if done.returncode or line is None:
                 print(done.stdout, done.stderr, file=sys.stderr)
@@ -402,7 +457,7 @@ def main(argv=None) -> int:
     seconds = result["duration_us"] / 1e6
     latency = {k: v / 1000 for k, v in result["latency_us"].items()}
     print(
-        f"\n{backend}: {result['requests']} requests in {seconds:.1f} s = "
+        f"\n{backend}, {where}: {result['requests']} requests in {seconds:.1f} s = "
         f"{result['requests'] / seconds:.0f} req/s\n"
         f"latency ms: p50 {latency['p50']:.0f}, p95 {latency['p95']:.0f}, "
         f"p99 {latency['p99']:.0f}, max {latency['max']:.0f}\n"
@@ -416,7 +471,7 @@ def main(argv=None) -> int:
     )
     problems = verdict(result, counts, args.max_p95_ms)
     if "Traceback" in log:
-        problems.append("gunicorn logged a traceback (see its log above)")
+        problems.append("the server logged a traceback (see its log above)")
         print(log[-4000:], file=sys.stderr)
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)

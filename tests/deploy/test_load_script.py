@@ -4,8 +4,9 @@ Three seconds, five connections, a small cast and a write-heavy mix, on the
 database the suite runs on (SQLite, or PostgreSQL beside DATABASE_URL's and
 REDIS_URL under a key prefix of the run's own). It proves the setup, the wrk
 script, the tally and the exit status; capacity is `make load`'s business, so
-latency is not judged here (--max-p95-ms inf). Needs wrk: skipped without it,
-except under CI.
+latency is not judged here (--max-p95-ms inf). Once straight to gunicorn, once
+through `make serve`'s stack (--via-proxy). Needs wrk (and nginx for the second):
+skipped without them, except under CI.
 """
 
 from __future__ import annotations
@@ -13,14 +14,23 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import missing_tool
 from tests.servers import ROOT
 
 
-def test_a_short_load_run_passes_its_own_checks():
+@pytest.mark.parametrize("via", ["gunicorn", "proxy"])
+def test_a_short_load_run_passes_its_own_checks(via):
     if shutil.which("wrk") is None:
         missing_tool("wrk", "apt-get install wrk")
+    extra = []
+    if via == "proxy":  # make serve's stack: nginx → app server (and the worker)
+        if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+            missing_tool("nginx", "apt-get install nginx")
+        extra = ["--via-proxy", "--workers=2"]
     done = subprocess.run(
         [
             sys.executable,
@@ -32,6 +42,7 @@ def test_a_short_load_run_passes_its_own_checks():
             "--vote-share=0.3",
             "--comment-share=0.2",
             "--max-p95-ms=inf",
+            *extra,
         ],
         cwd=ROOT,
         capture_output=True,
