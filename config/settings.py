@@ -402,7 +402,8 @@ SECURE_CSP = {
 # Logging -------------------------------------------------------------------
 # One line per request (core.middleware.RequestLogMiddleware) and every other record carry
 # the request id; tasks enqueued by a request carry it to the worker (core/tasks.py).
-# JSON lines in production, plain text in development. No emails or client addresses.
+# JSON lines in production, plain text in development. No client addresses; email
+# addresses in messages and tracebacks are written as [email].
 LOG_FORMAT = env("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured("DJANGO_LOG_FORMAT must be plain or json")
@@ -411,7 +412,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "core.logs.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {"()": "core.logs.JsonFormatter"},
     },
     "handlers": {

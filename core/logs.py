@@ -26,6 +26,9 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Secrets that travel in URL paths (allauth's email confirmation and password reset keys)
 # never reach a log line.
 SECRET_PATHS = re.compile(r"^(/accounts/(?:confirm-email|password/reset/key)/)[^/]+")
+# Email addresses that slip into a message or a traceback (a refused recipient, a
+# constraint's "Key (email)=(…)") are written as [email].
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def request_id_from(header: str | None) -> str:
@@ -41,6 +44,10 @@ def current_request_id() -> str:
 
 def loggable_path(path: str) -> str:
     return SECRET_PATHS.sub(r"\1…", path)
+
+
+def scrub(text: str) -> str:
+    return EMAIL.sub("[email]", text) if "@" in text else text
 
 
 class RequestIdFilter(logging.Filter):
@@ -79,7 +86,14 @@ class JsonFormatter(logging.Formatter):
             line["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(line, default=str, ensure_ascii=False)
+        return scrub(json.dumps(line, default=str, ensure_ascii=False))
+
+
+class PlainFormatter(logging.Formatter):
+    """Text lines for development, with email addresses scrubbed as in JSON lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
 
 
 def init_sentry(*, dsn: str, environment: str, release: str | None) -> None:

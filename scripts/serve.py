@@ -20,8 +20,8 @@ set in the environment wins.
 
 Environment: SERVE_PORT (8080), SERVE_HOST (127.0.0.1), SERVE_APPS (1),
 SERVE_WORKERS (gunicorn workers per app server; 2 x CPUs + 1), SERVE_RUN_DIR (a new
-temporary directory, removed afterwards), plus the site's own (README:
-"Configuration").
+temporary directory, removed afterwards), SERVE_NGINX (the nginx binary), plus
+the site's own (README: "Configuration").
 """
 
 from __future__ import annotations
@@ -154,10 +154,11 @@ def wait_until(check, what: str, stack: Stack, seconds: float = 60) -> None:
 
 
 def main() -> int:
-    nginx = shutil.which("nginx") or next(
+    nginx = os.environ.get("SERVE_NGINX") or shutil.which("nginx")
+    nginx = nginx or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.path.exists(p)), None
     )
-    if nginx is None:
+    if nginx is None or not os.access(nginx, os.X_OK):
         print("make serve needs nginx, the buffering proxy: apt-get install nginx", file=sys.stderr)
         return 2
     host = os.environ.get("SERVE_HOST", "127.0.0.1")

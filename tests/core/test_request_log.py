@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import sentry_sdk
 
-from core.logs import JsonFormatter, RequestIdFilter
+from core.logs import JsonFormatter, PlainFormatter, RequestIdFilter
 from tests.servers import ROOT
 
 
@@ -118,6 +118,27 @@ def test_a_log_line_outside_a_request_has_no_request_id():
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "-"
     assert line["message"] == "hello x"
+
+
+def test_email_addresses_in_messages_and_tracebacks_are_scrubbed():
+    try:
+        raise ValueError("Key (email)=(Fan.Name+tag@mail.example.co.kr) already exists")
+    except ValueError:
+        record = logging.LogRecord(
+            "crossover.tasks",
+            logging.ERROR,
+            __file__,
+            1,
+            "refused: %s",
+            ({"fan@example.com": (550, b"No such user")},),
+            sys.exc_info(),
+        )
+    RequestIdFilter().filter(record)
+    for formatter in (JsonFormatter(), PlainFormatter("%(message)s")):
+        text = formatter.format(record)
+        assert "@" not in text
+        assert "[email]" in text
+        assert "already exists" in text
 
 
 def test_sentry_is_not_initialised_without_a_dsn(settings):

@@ -128,8 +128,9 @@ def stack(tmp_path_factory):
     assert len(pids) == 4, log.read_text()  # two app servers, the worker, nginx
     yield Stack(port, tmp / "run", tmp / "mail", log, tmp / "static")
 
-    # Stopping the script stops everything it started.
-    process.send_signal(signal.SIGTERM)
+    # Ctrl-C (SIGINT, to the script alone: its children run in sessions of their own, so
+    # the terminal's signal reaches only it) stops everything it started.
+    process.send_signal(signal.SIGINT)
     assert process.wait(timeout=90) == 0, log.read_text()[-3000:]
     for pid in pids:
         with pytest.raises(ProcessLookupError):
@@ -327,3 +328,17 @@ def test_keys_in_links_never_reach_the_logs(stack):
     assert "SeCrEtKeY123" not in stack.log.read_text()
     paths = {line.get("path") for line in stack.lines()}
     assert "/accounts/confirm-email/…/" in paths
+
+
+def test_without_nginx_make_serve_says_what_to_install(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "scripts/serve.py"],
+        cwd=ROOT,
+        env={**os.environ, "SERVE_NGINX": str(tmp_path / "no-nginx-here")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "make serve needs nginx, the buffering proxy: apt-get install nginx" in done.stderr
