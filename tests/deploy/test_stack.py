@@ -2,7 +2,9 @@
 
 One stack for the module, started by scripts/serve.py itself (the rendered
 deploy/nginx.conf.template, deploy/gunicorn.conf.py, `manage.py db_worker`) on a
-free port with a temporary SQLite database and mail written to files. Plain HTTP on
+free port with a temporary SQLite database (with DATABASE_URL and REDIS_URL set, as
+in CI's second run: a throwaway PostgreSQL database and a key prefix of its own in
+that Redis) and mail written to files. Plain HTTP on
 loopback (DJANGO_SECURE_SSL_REDIRECT=0), as the benchmark does. Stopping it with
 SIGTERM must stop every process it started. Skips where nginx is missing, except
 under CI, which installs it.
@@ -10,6 +12,7 @@ under CI, which installs it.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.client
 import json
@@ -26,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import servers
 from tests.conftest import free_port, missing_tool
 from tests.servers import ROOT
 
@@ -84,11 +88,39 @@ class Stack:
         return found
 
 
+@contextlib.contextmanager
+def backing_services():
+    """The suite's own: SQLite, or (CI's second run) a throwaway PostgreSQL database and
+    the suite's Redis under a key prefix of this module's, deleted afterwards."""
+    if not os.environ.get("DATABASE_URL"):
+        yield {}
+        return
+    with servers.throwaway_database("prod_stack") as name:
+        env = {"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}"}
+        redis_url = os.environ.get("REDIS_URL")
+        if redis_url:
+            env |= {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"crossover-stack-{os.getpid()}"}
+        try:
+            yield env
+        finally:
+            if redis_url:
+                import redis
+
+                client = redis.Redis.from_url(redis_url)
+                keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*"))
+                if keys:
+                    client.delete(*keys)
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     if shutil.which("nginx") is None and not os.path.exists("/usr/sbin/nginx"):
         missing_tool("nginx", "apt-get install nginx")
-    tmp = tmp_path_factory.mktemp("stack")
+    with backing_services() as services:
+        yield from run_stack(tmp_path_factory.mktemp("stack"), services)
+
+
+def run_stack(tmp: Path, services: dict[str, str]):
     port = free_port()
     env = {
         k: v
@@ -108,6 +140,7 @@ def stack(tmp_path_factory):
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "DJANGO_EMAIL_FILE_PATH": str(tmp / "mail"),
     }
+    env |= services
     log = tmp / "serve.log"
     # Appending: nginx reopens /dev/stdout itself, and must not write over the others.
     with log.open("a") as output:
