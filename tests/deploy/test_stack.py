@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests import servers
 from tests.conftest import free_port, missing_tool
@@ -251,7 +252,8 @@ def test_an_oversized_upload_is_refused_by_the_proxy_with_the_sites_message(stac
     assert response.status == 413
     page = response.body.decode()
     assert "That file is too large" in page
-    assert "Images may be at most 5 MB" in page
+    # The page is static (static/errors/413.html): it must say the limit the site applies.
+    assert f"Images may be at most {settings.IMAGE_UPLOAD_MAX_BYTES // 2**20} MB" in page
     assert response.getheader("Content-Type") == "text/html; charset=utf-8"
     assert "default-src 'none'" in response.getheader("Content-Security-Policy")
     assert response.getheader("X-Request-ID") == "too-big-1"
