@@ -28,7 +28,7 @@ class MemberManager(UserManager):
     def get_by_natural_key(self, username):
         # One member at most per skeleton (a unique column): logging in ignores case, and
         # a look-alike spelling can only ever find the one member it imitates.
-        return self.get(username_key=names.skeleton(username))
+        return self.by_username(username).get()
 
     def by_username(self, username: str):
         """The members whose username looks like `username`: one at most (a QuerySet)."""

@@ -324,6 +324,8 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 
 # Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "en"
+# Our words for allauth's ("Log in" where it says "Sign In"): accounts/locale/en, first.
+LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
