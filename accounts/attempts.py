@@ -70,16 +70,6 @@ def _wait(scope: str, key: str, limit: int, period: int, now: datetime) -> int |
     return max(1, math.ceil((leaves - now).total_seconds()))
 
 
-def check(checks: list[tuple[str, str]], *, now: datetime | None = None) -> None:
-    """Raise AttemptsExceeded if any (scope, value) is already at its limit; count nothing."""
-    now = now or timezone.now()
-    for scope, value in checks:
-        limit, period = rate(scope)
-        wait = _wait(scope, digest(value), limit, period, now)
-        if wait is not None:
-            raise AttemptsExceeded(Refused(scope, wait))
-
-
 def consume(checks: list[tuple[str, str]], *, now: datetime | None = None) -> Usage:
     """Count one attempt under each (scope, value); over any limit, count none and raise."""
     now = now or timezone.now()
@@ -87,10 +77,9 @@ def consume(checks: list[tuple[str, str]], *, now: datetime | None = None) -> Us
     for scope, value in checks:
         limit, period = rate(scope)
         key = digest(value)
-        # Old rows of this key go as it is counted again: the table holds only live windows.
-        Attempt.objects.filter(
-            scope=scope, key=key, at__lte=now - timedelta(seconds=period)
-        ).delete()
+        # Rows whose window has passed go as their scope is counted again (an index on
+        # scope and time finds them): the table only ever holds live windows.
+        Attempt.objects.filter(scope=scope, at__lte=now - timedelta(seconds=period)).delete()
         row = Attempt.objects.create(scope=scope, key=key, at=now)
         usage.ids.append(row.pk)
         recent = list(
@@ -103,14 +92,6 @@ def consume(checks: list[tuple[str, str]], *, now: datetime | None = None) -> Us
             wait = _wait(scope, key, limit, period, now)
             raise AttemptsExceeded(Refused(scope, wait or 1))
     return usage
-
-
-def record(checks: list[tuple[str, str]], *, now: datetime | None = None) -> None:
-    """Count one attempt under each (scope, value) without checking (a failure seen after)."""
-    now = now or timezone.now()
-    Attempt.objects.bulk_create(
-        Attempt(scope=scope, key=digest(value), at=now) for scope, value in checks
-    )
 
 
 def clear(scope: str, value: str) -> None:

@@ -101,7 +101,10 @@ class Attempt(models.Model):
     at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["scope", "key", "at"], name="attempt_scope_key_at")]
+        indexes = [
+            models.Index(fields=["scope", "key", "at"], name="attempt_scope_key_at"),
+            models.Index(fields=["scope", "at"], name="attempt_scope_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scope} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -219,3 +219,12 @@ def test_the_migration_keeps_the_oldest_and_renames_newer_lookalikes(idol_fan):
 
 def client_sees_one(member) -> bool:
     return User.objects.by_username(member.username).get() == member
+
+
+@pytest.mark.parametrize("hostile", ["\x00fan", "fan\x00", "a" * 10_000, "fan\x1b[31m", " ", ""])
+def test_hostile_usernames_are_refused_never_500(client, idol_fan, hostile):
+    assert sign_up(client, hostile).status_code == 200
+    assert User.objects.count() == 1
+    response = log_in(client, hostile)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
