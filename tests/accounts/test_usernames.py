@@ -228,3 +228,13 @@ def test_hostile_usernames_are_refused_never_500(client, idol_fan, hostile):
     response = log_in(client, hostile)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_refresh_username_keys_rebuilds_stale_keys(idol_fan, capsys):
+    from django.core.management import call_command
+
+    User.objects.filter(pk=idol_fan.pk).update(username_key="stale")
+    call_command("refresh_username_keys")
+    assert "1 of 1 keys changed" in capsys.readouterr().out
+    idol_fan.refresh_from_db()
+    assert idol_fan.username_key == names.skeleton("idol_fan")
