@@ -76,3 +76,19 @@ def test_wrong_codes_from_one_network_are_limited_across_accounts(client, editor
                 assert response.status_code == 429
                 return
     pytest.fail("the network limit never applied")
+
+
+def test_reauthenticating_with_a_code_has_the_same_guards(client, editor, clock):
+    client.force_login(editor)
+    url = "/accounts/2fa/reauthenticate/"
+    assert client.get(url).status_code == 200
+    for _ in range(5):
+        response = client.post(url, {"code": wrong_code(editor.totp_secret)})
+        assert response.status_code == 200
+        assert "Incorrect code" in response.text
+    assert client.post(url, {"code": current_code(editor.totp_secret)}).status_code == 429
+    clock.shift(timedelta(minutes=5))
+    code = current_code(editor.totp_secret)
+    assert client.post(url, {"code": code}).status_code == 302
+    # The same code a second time is a replay.
+    assert "Incorrect code" in client.post(url, {"code": code}).text
