@@ -10,8 +10,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from accounts import attempts, names
 from accounts.models import User
-from core import images, limits
+from core import images
+from core.ratelimit import RateLimited
 
 AVATAR_RENDITION = images.Rendition(256, 256, crop=True)
 
@@ -32,6 +34,9 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "bio", "hide_votes", "email_notifications"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
         help_texts = {"display_name": "Shown beside your comments. Your username stays the same."}
+
+    def clean_display_name(self):
+        return names.check_display_name(self.cleaned_data["display_name"], user=self.instance)
 
     def clean_avatar(self):
         upload = self.cleaned_data.get("avatar")
@@ -90,10 +95,15 @@ class SignupForm(allauth_forms.SignupForm):
 
         Also those allauth answers without creating an account (the address is taken,
         or the honeypot is filled): refusing only new addresses at the cap would tell
-        a visitor which addresses are registered. Over the cap core.ratelimit raises
-        RateLimited, answered 429 by core.middleware; 503 while the cache is down.
+        a visitor which addresses are registered. Counted in the database
+        (accounts.attempts: an exact sliding day, so Retry-After is the real wait, and
+        it keeps counting while Redis is down); over the cap RateLimited is answered
+        429 by core.middleware.
         """
-        limits.hit("signups_per_ip", signup_network(request), message=SIGNUPS_REFUSED)
+        try:
+            attempts.consume([("signups_per_ip", signup_network(request))])
+        except attempts.AttemptsExceeded as exceeded:
+            raise RateLimited("signups_per_ip", exceeded.retry_after, SIGNUPS_REFUSED) from None
         return super().try_save(request)
 
 

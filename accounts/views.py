@@ -27,7 +27,9 @@ STORAGE_FAILED = (
 
 @require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    member = get_object_or_404(User.objects.filter(is_active=True), username__iexact=username)
+    # Through the look-alike key: "EDITOR", "ｅｄｉｔｏｒ" and "edıtor" find the one member
+    # whose name they look like (the key is unique), and are sent to the canonical URL.
+    member = get_object_or_404(User.objects.by_username(username).filter(is_active=True))
     if member.username != username:
         return redirect(member, permanent=True)
     sections = [
@@ -65,6 +67,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Your profile is saved.")
                 return redirect("accounts:profile_edit")
+        else:
+            # A refused avatar or name: the form again, with what is wrong, and a status
+            # that says so to scripts and htmx alike.
+            status = 422
         # A refused form must not leave half-applied changes on the request's user.
         user.refresh_from_db()
     return render(request, "accounts/profile_edit.html", {"form": form}, status=status)

@@ -411,4 +411,6 @@ class Mute(models.Model):
         indexes = [models.Index(fields=["member", "until"], name="mute_member_until")]
 
     def __str__(self) -> str:
-        return f"Mute of {self.member_id} until {self.until:%Y-%m-%d %H:%M}"
+        # The admin's "was added" message shows this: name the member, without a query.
+        who = self.member.username if Mute.member.is_cached(self) else f"member {self.member_id}"
+        return f"Mute of {who} until {self.until:%Y-%m-%d %H:%M}"

@@ -241,7 +241,22 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Crossover] "
-ACCOUNT_USERNAME_BLACKLIST = ["admin", "editor", "editors", "moderator", "crossover", "staff"]
+# Refused at sign-up, and so is any look-alike of them (accounts.names.skeleton).
+ACCOUNT_USERNAME_BLACKLIST = [
+    "admin",
+    "administrator",
+    "editor",
+    "editors",
+    "moderator",
+    "moderators",
+    "mod",
+    "crossover",
+    "staff",
+    "support",
+    "official",
+    "root",
+    "system",
+]
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
 # allauth's own rate limits are on by default; they are kept in the cache
 # (Redis in production, so every app server shares them).
@@ -251,6 +266,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Crossover"
 # One 30-second step either side: phones drift, and a code typed as it rolls over still works.
 MFA_TOTP_TOLERANCE = 1
+# The code step counts wrong codes and remembers used ones in the database, not the cache
+# (accounts/mfa.py): with Redis down it is still limited and a code still works once.
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.TOTPAuthenticateForm",
+    "reauthenticate": "accounts.mfa.TOTPReauthenticateForm",
+}
 
 # Abuse limits -----------------------------------------------------------------
 # What one member (or one network address) may do, on top of allauth's own limits.
@@ -270,8 +291,15 @@ CROSSOVER_LIMITS = {
     # Every member: likes given, core.ratelimit; flags raised, counted in the database.
     "likes": {"limit": 50, "period": 24 * 3600},
     "flags": {"limit": 20, "period": 24 * 3600},
-    # Accounts created from one client address (allauth's idea of it), core.ratelimit.
+    # Accounts created from one client address (allauth's idea of it), in the database.
     "signups_per_ip": {"limit": 10, "period": 24 * 3600},
+    # Failed logins, counted in the database (accounts.attempts) on top of allauth's cache
+    # counts, so they hold while Redis is down: passwords per account and per network,
+    # second-factor codes per member and per network.
+    "login_failed_account": {"limit": 5, "period": 300},
+    "login_failed_network": {"limit": 10, "period": 60},
+    "totp_failed": {"limit": 5, "period": 300},
+    "totp_failed_network": {"limit": 10, "period": 60},
 }
 
 # Email ---------------------------------------------------------------------
@@ -315,6 +343,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "en"
+# Our words for allauth's ("Log in" where it says "Sign In"): accounts/locale/en, first.
+LOCALE_PATHS = [BASE_DIR / "accounts" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

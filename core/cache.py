@@ -14,8 +14,9 @@ Two consequences, chosen on purpose and written down in README.md:
 
 - `add()` reports success while Redis is down. Locks and once-only markers built
   on it (allauth's rate-limit lock, its TOTP replay guard) then let the request
-  through: during an outage allauth's login limits fail *open*, so members can
-  still log in.
+  through: during an outage allauth's own login limits fail *open*, so members can
+  still log in. Failed passwords, wrong TOTP codes and used codes are therefore also
+  counted in the database (accounts/attempts.py, accounts/mfa.py), which stays exact.
 - Code that must not run unlimited uses `core.ratelimit`, which talks to Redis
   through `strict_cache()` and answers 503 when the cache cannot count: those
   limits fail *closed*.

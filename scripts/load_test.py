@@ -234,6 +234,7 @@ def make_data(args: argparse.Namespace) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
+    from accounts.names import skeleton
     from articles import services as articles
     from collabs import services as collabs
     from collabs.services import CreditSpec
@@ -266,6 +267,7 @@ def make_data(args: argparse.Namespace) -> dict:
     members = User.objects.bulk_create(
         User(
             username=f"load{n}",
+            username_key=skeleton(f"load{n}"),  # bulk_create skips User.save()
             email=f"load{n}@example.com",
             password=unusable,
             date_joined=joined,

@@ -28,7 +28,9 @@ def fail_login(client, login: str, remote_addr: str = "127.0.0.1", **headers):
 
 def assert_locked_out(response):
     assert response.status_code == 429
-    assert response["Retry-After"] == "300"
+    # The real wait: until the oldest counted failure leaves its window (1 or 5 minutes).
+    assert 0 < int(response["Retry-After"]) <= 300
+    assert "Try again in" in response.text
     assert "Too many failed log-in attempts" in response.text
     assert 'class="site-header"' in response.text
 
@@ -106,8 +108,9 @@ def test_limits_are_kept_in_the_shared_cache(client, member, settings, redis_ser
     caches.close_all()
     del caches["default"]
     assert_locked_out(fail_login(client, member.username))
-    cache.clear()  # what flushing Redis looks like: the counts start again
-    assert fail_login(client, member.username).status_code == 200
+    cache.clear()  # what flushing Redis looks like: allauth's counts start again,
+    # but the same limits are counted in the database too (accounts.attempts).
+    assert_locked_out(fail_login(client, member.username))
 
 
 def test_signup_is_limited_per_address_with_the_site_429_page(client):

@@ -65,7 +65,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username or email").fill(username)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state()
 
     return do_login

@@ -26,12 +26,12 @@ def test_the_demo_editor_retitles_the_seed_article(page, live_server):
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Username or email").fill(EDITOR_USERNAME)
     page.get_by_label("Password").fill(EDITOR_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     counter = int(time.time()) // mfa_settings.TOTP_PERIOD
     page.locator("input[name=code]").fill(
         format_hotp_value(hotp_value(EDITOR_TOTP_SECRET, counter))
     )
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.locator("#content-main tr.model-article").get_by_role("link", name="Articles").click()
     assert "/admin/articles/article/" in page.url
     page.get_by_role("link", name="BTS, Blackpink And Other K-Pop Stars").click()

@@ -66,12 +66,12 @@ def log_in(page, base_url: str, username: str, totp_secret: str | None = None) -
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
     if totp_secret:
         counter = int(time.time()) // mfa_settings.TOTP_PERIOD
         page.locator("input[name=code]").fill(format_hotp_value(hotp_value(totp_secret, counter)))
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state()
 
 
@@ -85,14 +85,14 @@ def fail_a_login(page, base_url, people):
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username or email").fill(people.member.username)
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.get_by_text("not correct").wait_for()
 
 
 def sign_up_with_errors(page, base_url, people):
     page.goto(f"{base_url}/accounts/signup/")
     page.get_by_label("Email").fill("not-an-email")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state()
 
 
@@ -108,11 +108,11 @@ def editor_logs_in_with_totp_and_opens_the_admin(page, base_url, people):
     log_in_form = page.get_by_label("Username or email")
     log_in_form.fill(people.editor.username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     counter = int(time.time()) // mfa_settings.TOTP_PERIOD
     code = format_hotp_value(hotp_value(people.editor.totp_secret, counter))
     page.locator("input[name=code]").fill(code)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_text("Back office").first.is_visible()
 

@@ -21,7 +21,7 @@ def test_newcomer_signs_up_confirms_logs_in_and_sets_avatar(page, live_server, t
     page.get_by_label("Username").fill("seoulmate")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/accounts/confirm-email/")
     assert "Verify Your Email Address" in page.content()
 

@@ -30,7 +30,7 @@ def log_in(page, base: str, username: str) -> None:
         page.goto(f"{base}/accounts/login/")
     page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
 
 

@@ -182,7 +182,7 @@ def test_a_message_is_shown_to_its_member_and_not_shared(people):
     member.post("/accounts/logout/")
     member.force_login(people.member)
     other = logged_in(MemberFactory())
-    assert "signed out" not in other.get(url).content.decode()
+    assert "logged out" not in other.get(url).content.decode()
 
 
 def test_the_shared_page_is_rendered_for_the_second_member_to_ask(people):

@@ -110,10 +110,10 @@ def test_a_page_with_a_message_is_neither_served_from_nor_put_in_the_cache(peopl
     Client().get(url)
     client.force_login(people.member)
     client.post(f"{url}vote/")  # no htmx: a redirect, and maybe a message
-    client.post("/accounts/logout/")  # "You have signed out." waits in the session
+    client.post("/accounts/logout/")  # "You have logged out." waits in the session
     page = client.get(url).content.decode()
-    assert "signed out" in page
-    assert "signed out" not in Client().get(url).content.decode()
+    assert "logged out" in page
+    assert "logged out" not in Client().get(url).content.decode()
 
 
 def test_the_htmx_partial_and_the_full_page_are_cached_apart(people):

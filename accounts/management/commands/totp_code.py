@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "totp_code is for development only and refuses to run with DEBUG off."
             )
-        user = User.objects.filter(username__iexact=username).first()
+        user = User.objects.by_username(username).first()
         if user is None:
             raise CommandError(f"No member called {username!r}.")
         authenticator = Authenticator.objects.filter(

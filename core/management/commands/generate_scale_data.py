@@ -151,12 +151,15 @@ class Command(BaseCommand):
         from django.contrib.auth.hashers import make_password
 
         from accounts.models import User
+        from accounts.names import skeleton
 
         # One hash for everyone: hashing 5,000 passwords would take minutes.
         password = make_password(BENCH_PASSWORD)
         users = [
             User(
                 username=BENCH_MEMBER if i == 0 else f"fan{i:05}",
+                # bulk_create skips User.save(), which keeps the look-alike key.
+                username_key=skeleton(BENCH_MEMBER if i == 0 else f"fan{i:05}"),
                 email=f"{BENCH_MEMBER if i == 0 else f'fan{i:05}'}@scale.invalid",
                 display_name=f"Fan {i}",
                 password=password,
