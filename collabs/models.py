@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, Replace
+from django.db.models.lookups import IContains
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +49,24 @@ def hot_term(voted_at: datetime) -> float:
     return 2.0 ** ((voted_at - HOT_EPOCH) / HOT_HALF_LIFE)
 
 
+# What a name search ignores: "Chae-young", "chae young" and "Chaeyoung" are one name.
+NAME_JOINERS = (" ", "-", "\u2010", "\u2011")
+
+
+def squash_name(text: str) -> str:
+    """`text` lowercased, without spaces or hyphens, as _squashed_column() in SQL."""
+    for joiner in NAME_JOINERS:
+        text = text.replace(joiner, "")
+    return text.lower()
+
+
+def _squashed_column(field: str):
+    expression = Lower(F(field))
+    for joiner in NAME_JOINERS:
+        expression = Replace(expression, Value(joiner), Value(""))
+    return expression
+
+
 https_only = URLValidator(schemes=["https"], message="Enter a link that starts with https://.")
 
 
@@ -79,11 +98,20 @@ class ArtistQuerySet(models.QuerySet):
 
     @staticmethod
     def name_matches(query: str, prefix: str = "") -> Q:
-        return (
+        """Any of the names contains `query`; or does once spaces and hyphens are dropped
+        from both, whatever the case: "chaeyoung", "Chae-young" and "chae young" all find
+        Park Chae-young (Rosé)."""
+        matches = (
             Q(**{f"{prefix}name__icontains": query})
             | Q(**{f"{prefix}korean_name__icontains": query})
             | Q(**{f"{prefix}other_names__icontains": query})
         )
+        squashed = squash_name(query)
+        if not squashed:
+            return matches
+        for name in ("name", "other_names"):
+            matches |= Q(IContains(_squashed_column(f"{prefix}{name}"), squashed))
+        return matches
 
     def for_page(self) -> ArtistQuerySet:
         return self.select_related("member_of").prefetch_related(
