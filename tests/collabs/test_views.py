@@ -348,6 +348,75 @@ def test_an_htmx_visitor_gets_a_client_redirect_to_log_in(client, apt):
     assert not Vote.objects.exists()
 
 
+def _log_in(client, member, next_url: str):
+    return client.post(
+        f"{reverse('account_login')}?next={next_url}",
+        {"login": member.username, "password": "correct-horse-battery"},
+    )
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_visitors_vote_is_cast_by_the_login_it_leads_to(client, member, apt, htmx):
+    """SPEC: a visitor who clicks Vote logs in and comes back to the same page; the
+    vote they clicked counts. The click (a POST) remembers it, the login (a POST) casts
+    it: both pass the CSRF check."""
+    url = reverse("collabs:vote", args=[apt.slug])
+    headers = {**HX, "HX-Current-URL": "http://testserver/collabs/apt/"} if htmx else {}
+    client.post(url, {"next": apt.get_absolute_url()}, headers=headers)
+    assert not Vote.objects.exists()
+
+    response = _log_in(client, member, "/collabs/apt/")
+    assert response.status_code == 302 and response["Location"] == "/collabs/apt/"
+    assert Vote.objects.filter(user=member, collab=apt).count() == 1
+    apt.refresh_from_db()
+    assert apt.vote_count == 1
+    page = client.get(response["Location"]).text
+    assert 'aria-pressed="true"' in page and "<strong>1</strong> vote" in page
+    assert "your vote for “APT.” is in" in page
+
+
+def test_only_the_login_casts_a_remembered_vote(client, member, apt, time_machine):
+    """No GET casts: not the vote URL, not the page; a click left for over half an hour
+    is forgotten; a member who had voted already keeps their vote (never toggled off)."""
+    vote_url = reverse("collabs:vote", args=[apt.slug])
+    client.post(vote_url)
+    assert client.get(vote_url).status_code == 405
+    assert client.get(apt.get_absolute_url()).status_code == 200
+    assert not Vote.objects.exists()
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=31))
+    _log_in(client, member, "/collabs/apt/")
+    assert not Vote.objects.exists()
+
+    client.logout()
+    services.vote_cast(user=member, collab=apt)
+    client.post(vote_url)
+    _log_in(client, member, "/collabs/apt/")
+    assert Vote.objects.filter(user=member, collab=apt).count() == 1
+    # Used once: logging in again casts nothing more.
+    client.logout()
+    Vote.objects.all().delete()
+    _log_in(client, member, "/collabs/apt/")
+    assert not Vote.objects.exists()
+
+
+def test_a_forged_vote_click_is_refused_and_remembered_nowhere(member, apt):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("collabs:vote", args=[apt.slug]))
+    assert response.status_code == 403
+    browser.get(reverse("account_login"))  # a CSRF cookie, as a real login page gives
+    token = browser.cookies["csrftoken"].value
+    browser.post(
+        reverse("account_login"),
+        {"login": member.username, "password": "correct-horse-battery"},
+        headers={"X-CSRFToken": token},
+    )
+    assert browser.session["_auth_user_id"] == str(member.pk)  # logged in, nothing cast
+    assert not Vote.objects.exists()
+
+
 def test_an_unverified_member_cannot_vote(client, user, apt):
     client.force_login(user)
     response = client.post(reverse("collabs:vote", args=[apt.slug]))
