@@ -28,6 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_JS = Path(axe_module.__file__).with_name("axe.min.js")
 THEMES = ("light", "dark")
+# A laptop and a phone: the header, filters and tables change shape between them.
+WIDTHS = (1280, 390)
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,32 @@ class Audited:
     # "visitor" or "member" (verified email).
     viewer: str = "visitor"
     status: int = 200
+    # What to do on the page before the audit (fill a form with errors…): (page, people).
+    then: Callable[[Any, Any], None] | None = None
 
     def path(self, people) -> str:
         return self.url(people) if callable(self.url) else self.url
+
+
+def _wrong_password(page, people) -> None:
+    page.locator("input[name=login]").fill(people.member.username)
+    page.locator("input[name=password]").fill("not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_text("not correct").wait_for()
+
+
+def _bad_sign_up(page, people) -> None:
+    page.locator("input[name=email]").fill("not-an-email")
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_load_state()
+
+
+def _toggle_vote(page, people) -> None:
+    """The vote button after an in-place (htmx) swap, either way round."""
+    button = page.get_by_role("button", name="Vote")
+    pressed = button.get_attribute("aria-pressed")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false" if pressed == "true" else "true")
 
 
 AUDITED = [
@@ -60,8 +85,16 @@ AUDITED = [
     Audited("profile", lambda people: f"/u/{people.member.username}/"),
     Audited("profile-edit", "/accounts/profile/", "member"),
     Audited("nominate", "/collabs/nominate/", "member"),
+    Audited(
+        "collab-vote-swapped",
+        lambda people: people.collab.get_absolute_url(),
+        "member",
+        then=_toggle_vote,
+    ),
     Audited("login", "/accounts/login/"),
+    Audited("login-with-errors", "/accounts/login/", then=_wrong_password),
     Audited("signup", "/accounts/signup/"),
+    Audited("signup-with-errors", "/accounts/signup/", then=_bad_sign_up),
     Audited("password-reset", "/accounts/password/reset/"),
     Audited("two-factor-setup", "/accounts/2fa/totp/activate/", "member"),
     Audited("not-found", "/no-such-page/", status=404),
@@ -113,25 +146,32 @@ def test_no_page_type_has_an_accessibility_violation(browser, live_server, audit
     report: list[str] = []
     audited = 0
     for theme in THEMES:
-        for viewer in ("visitor", "member"):
-            context = browser.new_context(
-                bypass_csp=True, color_scheme=theme, viewport={"width": 1280, "height": 900}
-            )
-            page = context.new_page()
-            if viewer == "member":
-                log_in(page, live_server.url, people.member.username)
-            for entry in AUDITED:
-                if entry.viewer != viewer:
-                    continue
-                response = page.goto(f"{live_server.url}{entry.path(people)}")
-                assert response is not None and response.status == entry.status, entry.name
-                page.wait_for_load_state("networkidle")
-                report += [f"{entry.name} [{theme}]: {line}" for line in _audit(page)]
-                audited += 1
-            context.close()
+        for width in WIDTHS:
+            for viewer in ("visitor", "member"):
+                context = browser.new_context(
+                    bypass_csp=True, color_scheme=theme, viewport={"width": width, "height": 900}
+                )
+                page = context.new_page()
+                if viewer == "member":
+                    log_in(page, live_server.url, people.member.username)
+                for entry in AUDITED:
+                    if entry.viewer != viewer:
+                        continue
+                    response = page.goto(f"{live_server.url}{entry.path(people)}")
+                    assert response is not None and response.status == entry.status, entry.name
+                    if entry.then is not None:
+                        entry.then(page, people)
+                    page.wait_for_load_state("networkidle")
+                    where = f"{entry.name} [{theme}, {width} px]"
+                    report += [f"{where}: {line}" for line in _audit(page)]
+                    audited += 1
+                context.close()
     with capsys.disabled():
-        print(f"\naxe-core audited {audited} page × theme combinations")
-    assert audited == len(AUDITED) * len(THEMES)
+        print(
+            f"\naxe-core audited {len(AUDITED)} page types × {len(THEMES)} themes"
+            f" × {len(WIDTHS)} widths = {audited} pages"
+        )
+    assert audited == len(AUDITED) * len(THEMES) * len(WIDTHS)
     assert report == [], "\n".join(report)
 
 

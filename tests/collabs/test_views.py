@@ -563,7 +563,7 @@ def test_tied_collabs_share_a_place_everywhere(client, tied):
     home = client.get(reverse("home")).text
     assert _places(home, "top10-heading") == all_time
     trending_cards = re.findall(
-        r'collab-card-title"><a[^>]*>([^<]+)</a>.*?collab-card-place">#(\d+)</span> '
+        r'collab-card-title"><a[^>]*>([^<]+)</a>.*?collab-card-place">#(\d+)</span> · '
         r"<strong>(\d+)</strong> votes? this week",
         home,
         re.S,
