@@ -124,3 +124,14 @@ def test_joiners_and_wildcards_alone_match_nothing(client, apt, query):
     response = client.get(SEARCH, {"q": query})
     assert response.status_code == 200
     assert response.context["results"].total == 0
+
+
+@pytest.mark.parametrize(
+    "query", ["\u202echaeyoung", "chae-" * 2000, "ｃｈａｅｙｏｕｎｇ", "--- ---", "Chae\u00adyoung"]
+)
+def test_hostile_name_searches_answer_calmly(client, apt, query):
+    """Name normalisation meets a bidi override, 10,000 characters, full-width letters, a
+    soft hyphen: the search and the catalogue answer 200, never 5xx. (NUL bytes in /search/
+    are another change's: articles/search.py cleans them.)"""
+    assert client.get(SEARCH, {"q": query}).status_code == 200
+    assert client.get(reverse("collabs:list"), {"q": query}).status_code == 200
