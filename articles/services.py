@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -102,12 +103,24 @@ def article_features_set(*, article: Article, collabs: Sequence[Collab]) -> None
 
 
 def articles_publish(*, articles, at: datetime | None = None) -> int:
-    """Publish now (or at `at`): a scheduled article's future time is replaced."""
-    at = at or timezone.now()
+    """Publish now, or at `at` when given. Without `at`, an article that already went out
+    (a draft with a past publish time: it was unpublished) keeps its original publish
+    time, so republishing after a fix neither re-dates it nor sends it to the top of the
+    list and the feed; one that never went out, or was scheduled for later, goes out now."""
+    now = timezone.now()
     with transaction.atomic():
-        return Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-            status=ArticleStatus.PUBLISHED, published_at=at
+        chosen = Article.objects.filter(pk__in=[a.pk for a in articles])
+        if at is not None:
+            return chosen.update(status=ArticleStatus.PUBLISHED, published_at=at)
+        went_out = (
+            chosen.filter(published_at__lte=now)
+            .exclude(status=ArticleStatus.PUBLISHED)
+            .update(status=ArticleStatus.PUBLISHED)
         )
+        goes_out = chosen.filter(Q(published_at__isnull=True) | Q(published_at__gt=now)).update(
+            status=ArticleStatus.PUBLISHED, published_at=now
+        )
+        return went_out + goes_out
 
 
 def articles_unpublish(*, articles) -> int:

@@ -13,6 +13,13 @@ class CollabsConfig(AppConfig):
         extensions.register_deletion_handler(member_data.delete_votes)
         extensions.register_profile_section(member_data.voted_collabs_section)
 
+        # A visitor's Vote click is cast when they log in (see collabs/views.py).
+        from django.contrib.auth.signals import user_logged_in
+
+        from collabs.views import cast_remembered_vote
+
+        user_logged_in.connect(cast_remembered_vote, dispatch_uid="collabs-vote-after-login")
+
         # Vote counts, on every card and vote button, and a collab page's rank, which moves
         # with votes for any collab: cached pages get them per response ({% live %}), so
         # a vote leaves the pages showing its collab cached.

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, Replace
+from django.db.models.lookups import IContains
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +37,10 @@ from collabs.countries import COUNTRIES, COUNTRY_CHOICES
 HOT_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 HOT_HALF_LIFE = timedelta(days=7)
 
+# Trending lists rank collabs by the votes cast in this window and show that count:
+# a number a fan can check against the order, unlike the decayed hotness.
+TRENDING_WINDOW = timedelta(days=7)
+
 # The page cache's topic (core.models.Topic) that every vote changes: rankings and
 # selections by votes. A collab's count itself, and a collab page's rank, are filled into
 # cached pages per response instead (collabs/apps.py), so a vote leaves the pages merely
@@ -46,6 +51,37 @@ VOTES_TOPIC = "votes"
 def hot_term(voted_at: datetime) -> float:
     """One vote's contribution to hot_score."""
     return 2.0 ** ((voted_at - HOT_EPOCH) / HOT_HALF_LIFE)
+
+
+def ranked(collabs: Iterable[Collab], count: str) -> list[Collab]:
+    """`collabs`, already in order of `count` (most first), each given `place`: equal
+    counts share a place and the next place skips as many ("1, 2, 2, 4")."""
+    placed, previous = [], None
+    for index, collab in enumerate(collabs, start=1):
+        value = getattr(collab, count)
+        if value != previous:
+            place, previous = index, value
+        collab.place = place
+        placed.append(collab)
+    return placed
+
+
+# What a name search ignores: "Chae-young", "chae young" and "Chaeyoung" are one name.
+NAME_JOINERS = (" ", "-", "\u2010", "\u2011")
+
+
+def squash_name(text: str) -> str:
+    """`text` lowercased, without spaces or hyphens, as _squashed_column() in SQL."""
+    for joiner in NAME_JOINERS:
+        text = text.replace(joiner, "")
+    return text.lower()
+
+
+def _squashed_column(field: str):
+    expression = Lower(F(field))
+    for joiner in NAME_JOINERS:
+        expression = Replace(expression, Value(joiner), Value(""))
+    return expression
 
 
 https_only = URLValidator(schemes=["https"], message="Enter a link that starts with https://.")
@@ -79,11 +115,20 @@ class ArtistQuerySet(models.QuerySet):
 
     @staticmethod
     def name_matches(query: str, prefix: str = "") -> Q:
-        return (
+        """Any of the names contains `query`; or does once spaces and hyphens are dropped
+        from both, whatever the case: "chaeyoung", "Chae-young" and "chae young" all find
+        Park Chae-young (Rosé)."""
+        matches = (
             Q(**{f"{prefix}name__icontains": query})
             | Q(**{f"{prefix}korean_name__icontains": query})
             | Q(**{f"{prefix}other_names__icontains": query})
         )
+        squashed = squash_name(query)
+        if not squashed:
+            return matches
+        for name in ("name", "other_names"):
+            matches |= Q(IContains(_squashed_column(f"{prefix}{name}"), squashed))
+        return matches
 
     def for_page(self) -> ArtistQuerySet:
         return self.select_related("member_of").prefetch_related(
@@ -308,8 +353,28 @@ class CollabQuerySet(models.QuerySet):
         """Recent votes first; see HOT_EPOCH above for why the stored score orders them."""
         return self.order_by("-hot_score", "-vote_count", "-release_date", "pk")
 
-    def trending(self) -> CollabQuerySet:
-        return self.filter(hot_score__gt=0).hot()
+    def trending(self, *, now: datetime | None = None) -> CollabQuerySet:
+        """Most votes cast in the last TRENDING_WINDOW first, annotated `recent_votes`
+        (what trending lists show); ties go to the hotter, then as hot() breaks them.
+
+        Only collabs with a vote in the window can qualify, and each of those has a
+        hot_score of at least that vote's term: the hot_score index narrows the
+        candidates before any vote is counted, so this stays cheap with 200,000 votes."""
+        since = (now or timezone.now()) - TRENDING_WINDOW
+        recent = (
+            Vote.objects.filter(collab=OuterRef("pk"), created_at__gte=since)
+            .order_by()
+            .values("collab")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            # A hair below the term: hot_score is a float sum, its last bits may differ.
+            self.filter(hot_score__gte=hot_term(since) * (1 - 1e-9))
+            .annotate(recent_votes=Coalesce(Subquery(recent), 0))
+            .filter(recent_votes__gt=0)
+            .order_by("-recent_votes", "-hot_score", "-vote_count", "-release_date", "pk")
+        )
 
     def latest(self) -> CollabQuerySet:
         """Newest first, in an order no vote changes (unlike newest())."""
@@ -322,24 +387,11 @@ class CollabQuerySet(models.QuerySet):
         return self.order_by("-thread__comment_count", "-vote_count", "-release_date", "pk")
 
     def with_rank(self) -> CollabQuerySet:
-        """Annotate `rank`: the position in published().top(), in the same query."""
+        """Annotate `rank`: the place in published().top(), in the same query. Collabs
+        with as many votes share a place ("1, 2, 2, 4"), as on the leaderboards."""
         ahead = (
             Collab.objects.published()
-            .filter(
-                Q(vote_count__gt=OuterRef("vote_count"))
-                | Q(vote_count=OuterRef("vote_count"), hot_score__gt=OuterRef("hot_score"))
-                | Q(
-                    vote_count=OuterRef("vote_count"),
-                    hot_score=OuterRef("hot_score"),
-                    release_date__gt=OuterRef("release_date"),
-                )
-                | Q(
-                    vote_count=OuterRef("vote_count"),
-                    hot_score=OuterRef("hot_score"),
-                    release_date=OuterRef("release_date"),
-                    pk__lt=OuterRef("pk"),
-                )
-            )
+            .filter(vote_count__gt=OuterRef("vote_count"))
             .order_by()
             .values("status")
             .annotate(n=Count("pk"))
@@ -348,15 +400,8 @@ class CollabQuerySet(models.QuerySet):
         return self.annotate(rank=Coalesce(Subquery(ahead), 0) + 1)
 
     def rank_of(self, collab: Collab) -> int:
-        """Position of `collab` in self.top(), counting from 1, in one query."""
-        v, h, d = collab.vote_count, collab.hot_score, collab.release_date
-        ahead = (
-            Q(vote_count__gt=v)
-            | Q(vote_count=v, hot_score__gt=h)
-            | Q(vote_count=v, hot_score=h, release_date__gt=d)
-            | Q(vote_count=v, hot_score=h, release_date=d, pk__lt=collab.pk)
-        )
-        return self.filter(ahead).count() + 1
+        """The place of `collab` among these by votes, shared with any it ties with."""
+        return self.filter(vote_count__gt=collab.vote_count).count() + 1
 
     def release_years(self) -> list[int]:
         return sorted({d.year for d in self.order_by().dates("release_date", "year")}, reverse=True)

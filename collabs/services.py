@@ -458,6 +458,19 @@ def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> Vote
     return VoteResult(voted=inserted, vote_count=count)
 
 
+def vote_after_login(*, user, collab: Collab) -> VoteResult:
+    """The vote a visitor asked for before logging in (collabs.views.remember_vote):
+    cast, never taken back, since they may have voted from another device already.
+    Held to the same young members' limit as vote_toggle."""
+    if limits.is_young(user):
+        limits.hit("votes_young", user.pk, message=_votes_young_refused())
+    with transaction.atomic():
+        result = vote_cast(user=user, collab=collab)
+        if result.changed and page_cache.enabled():
+            page_cache.topics_changed(VOTE_TOPICS)
+    return result
+
+
 def _votes_young_refused() -> str:
     entry = limits.limit_of("votes_young")
     return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from functools import cache as once
 from urllib.parse import urlencode
 
@@ -13,13 +14,14 @@ from django.db import connection
 from django.db.models import Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from accounts.access import remember_verified, verified_member_required
+from accounts.access import is_verified, remember_verified, verified_member_required
 from collabs import services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
 from collabs.models import (
@@ -42,7 +44,7 @@ from core.page_cache import (
     shared_set,
 )
 from core.pagination import page_of
-from core.ratelimit import RateLimited
+from core.ratelimit import RateLimited, RateLimitUnavailable
 
 PAGE_SIZE = 12
 # How many artists the catalogue's artist filter lists (the most credited): enough to
@@ -206,9 +208,50 @@ def _vote_target(user, slug: str) -> Collab | None:
 
 @require_POST
 def vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        remember_vote(request, slug)
+        return _vote(request, None)  # the gate sends the visitor to log in, and back
     # One query finds the collab, the member's vote and the email check the gate needs.
-    collab = _vote_target(request.user, slug) if request.user.is_authenticated else None
-    return _vote(request, collab)
+    return _vote(request, _vote_target(request.user, slug))
+
+
+# A visitor's Vote click, kept for the login it leads to --------------------------
+#
+# A visitor who clicks Vote is sent to log in and brought back to the page; the vote
+# they asked for is cast by the login itself. Both steps are POSTs that pass the CSRF
+# check: the click stores the collab in the visitor's session, and the login (Django's
+# user_logged_in signal, connected in collabs/apps.py, as no view of ours handles it)
+# casts it. No GET casts a vote, and no other site can plant one: it would need the
+# visitor's CSRF token for the first step. A click left unanswered for
+# REMEMBERED_VOTE_FOR is forgotten.
+REMEMBERED_VOTE = "collabs:vote-after-login"
+REMEMBERED_VOTE_FOR = timedelta(minutes=30)
+
+
+def remember_vote(request: HttpRequest, slug: str) -> None:
+    request.session[REMEMBERED_VOTE] = {"slug": slug[:200], "at": timezone.now().timestamp()}
+
+
+def cast_remembered_vote(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """On login: cast the vote its visitor clicked (see above), and say so."""
+    session = getattr(request, "session", None)
+    wanted = session.pop(REMEMBERED_VOTE, None) if session is not None else None
+    if not isinstance(wanted, dict) or not is_verified(user):
+        return
+    age = timezone.now().timestamp() - float(wanted.get("at", 0))
+    collab = Collab.objects.published().filter(slug=str(wanted.get("slug", ""))).first()
+    if collab is None or not 0 <= age <= REMEMBERED_VOTE_FOR.total_seconds():
+        return
+    try:
+        result = services.vote_after_login(user=user, collab=collab)
+    except (RateLimited, RateLimitUnavailable) as refused:
+        reason = getattr(refused, "message", "") or "try again in a moment."
+        messages.warning(request, f"Your vote for “{collab.title}” wasn't counted: {reason}")
+        return
+    if result.changed:
+        messages.success(request, f"You're logged in, and your vote for “{collab.title}” is in.")
+    else:
+        messages.info(request, f"Your vote for “{collab.title}” was already counted.")
 
 
 @verified_member_required

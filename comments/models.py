@@ -345,8 +345,9 @@ class Notification(models.Model):
 
 class ModerationActionQuerySet(models.QuerySet):
     def for_log(self) -> ModerationActionQuerySet:
-        # editor_name is a snapshot: the public log needs no join.
-        return self.order_by("-created_at", "-pk")
+        # editor_name is a snapshot; the joins give each target its link: a comment's
+        # permalink needs only its id, a discussion its page, a member their profile.
+        return self.select_related("thread", "member").order_by("-created_at", "-pk")
 
 
 class ModerationAction(models.Model):

@@ -111,3 +111,13 @@ def artist_photo(artist, size: str = "list", css_class: str = "artist-photo") ->
     return _placeholder(
         seed=artist.slug, text=_initials(artist.name), css_class=css_class, shape="circle"
     )
+
+
+@register.filter
+def ranked(collabs, count: str = "vote_count"):
+    """{% for collab in collabs|ranked:"vote_count" %}: each with its `place`, shared by
+    ties (collabs.models.ranked). Evaluated where the loop runs, so a cached fragment
+    around it still costs no query."""
+    from collabs.models import ranked as place
+
+    return place(collabs, count)

@@ -25,7 +25,7 @@ def rose_and_bruno(db):
         slug="rose",
         country="KR",
         korean_name="로제",
-        other_names="Roseanne Park, Rose",
+        other_names="Roseanne Park, Park Chae-young, Rose",
         member_of=blackpink,
     )
     bruno = collab_services.artist_create(name="Bruno Mars", slug="bruno-mars", country="US")

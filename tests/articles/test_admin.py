@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,6 +105,39 @@ def test_an_editor_edits_and_publishes_then_unpublishes(editor_client, editor, c
     editor_client.force_login(editor)
     editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [article.pk]})
     assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_republishing_keeps_the_original_publish_date(editor_client, time_machine):
+    """Unpublish (to fix something), publish again: the article keeps its date and its
+    place in the list and the feed; only a draft that never went out gets "now"."""
+    time_machine.move_to("2025-03-01 09:00Z", tick=False)
+    article = make_article("Out in March")
+    first = Article.objects.get(pk=article.pk).published_at
+    newer = make_article("Out later", published_at=timezone.now() + timedelta(days=3))
+    never = make_article("Never out", state="draft")
+    visitor = Client()
+
+    time_machine.move_to("2025-04-01 09:00Z", tick=False)
+    editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [article.pk]})
+    assert Article.objects.get(pk=article.pk).status == ArticleStatus.DRAFT
+    assert visitor.get(article.get_absolute_url()).status_code == 404
+
+    response = editor_client.post(
+        CHANGELIST,
+        {"action": "publish_now", "_selected_action": [article.pk, never.pk]},
+        follow=True,
+    )
+    assert "2 article(s) published." in response.text
+    article.refresh_from_db()
+    never.refresh_from_db()
+    assert article.status == ArticleStatus.PUBLISHED
+    assert article.published_at == first
+    assert never.published_at == timezone.now()
+    # The list still shows it below the article that came out after it, with its March date.
+    page = visitor.get(reverse("articles:list")).text
+    assert page.index("Never out") < page.index("Out later") < page.index("Out in March")
+    assert "1 March 2025" in page
+    assert newer.pk
 
 
 def test_the_changelist_filters_and_searches(editor_client):

@@ -101,3 +101,37 @@ def test_search_queries_do_not_grow_with_results(client, django_assert_num_queri
         response = client.get(SEARCH, {"q": "rose"})
     assert response.status_code == 200
     assert response.context["results"].groups[0].count == n + 1
+
+
+@pytest.mark.parametrize(
+    "query", ["chaeyoung", "Chae-young", "chae young", "CHAEYOUNG", "park chaeyoung", "Chae‐Young"]
+)
+def test_an_artist_is_found_by_any_spelling_of_another_name(client, apt, query):
+    """Rosé's given name is Park Chae-young: fans type it with or without the hyphen,
+    with a space, in any case."""
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    assert kinds(response.context["results"])["artists"] == ["Rosé"]
+    assert "APT." in kinds(response.context["results"])["collabs"]
+    assert 'href="/artists/rose/"' in response.text
+    # The catalogue's search box finds her collabs the same way.
+    catalogue = client.get(reverse("collabs:list"), {"q": query})
+    assert [c.title for c in catalogue.context["page"].object_list] == ["APT."]
+
+
+@pytest.mark.parametrize("query", ["- -", "--", "%%", "__", "%_%"])
+def test_joiners_and_wildcards_alone_match_nothing(client, apt, query):
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    assert response.context["results"].total == 0
+
+
+@pytest.mark.parametrize(
+    "query", ["\u202echaeyoung", "chae-" * 2000, "ｃｈａｅｙｏｕｎｇ", "--- ---", "Chae\u00adyoung"]
+)
+def test_hostile_name_searches_answer_calmly(client, apt, query):
+    """Name normalisation meets a bidi override, 10,000 characters, full-width letters, a
+    soft hyphen: the search and the catalogue answer 200, never 5xx. (NUL bytes in /search/
+    are another change's: articles/search.py cleans them.)"""
+    assert client.get(SEARCH, {"q": query}).status_code == 200
+    assert client.get(reverse("collabs:list"), {"q": query}).status_code == 200

@@ -84,14 +84,24 @@ def test_voting_without_javascript_uses_plain_form_posts(no_js_context, live_ser
     assert not Vote.objects.exists()
 
 
-def test_a_visitor_who_clicks_vote_logs_in_and_comes_back(page, live_server, apt):
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_a_visitor_who_clicks_vote_logs_in_and_comes_back_with_the_vote_cast(
+    browser, live_server, apt, javascript
+):
     member = MemberFactory()
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
     page.goto(f"{live_server.url}/collabs/apt/")
     _vote_button(page).click()
     page.wait_for_url("**/accounts/login/**")
+    assert not Vote.objects.exists()  # nothing is cast before the login
     log_in(page, live_server.url, member.username)
     page.wait_for_url(f"{live_server.url}/collabs/apt/")
-    expect(_vote_button(page)).to_have_attribute("aria-pressed", "false")
+    expect(_vote_button(page)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".vote-count strong")).to_have_text("1")
+    expect(page.get_by_text("your vote for “APT.” is in")).to_be_visible()
+    assert Vote.objects.filter(user=member, collab=apt).count() == 1
+    context.close()
 
 
 def test_the_catalogue_filters_in_place_and_pushes_the_url(page, live_server, apt):

@@ -20,6 +20,7 @@ from collabs.models import (
     Vote,
     collaborators_of,
     hot_term,
+    ranked,
 )
 from tests.collabs.conftest import make_artist, make_collab
 from tests.factories import MemberFactory
@@ -177,14 +178,34 @@ def test_ties_are_broken_by_votes_then_release_date_then_id(db):
     twin = make_collab("Twin", (artist,), released=date(2021, 1, 1))
     assert list(Collab.objects.top()) == [newer, twin, older]
     assert list(Collab.objects.hot()) == [newer, twin, older]
-    assert [Collab.objects.rank_of(c) for c in (newer, twin, older)] == [1, 2, 3]
+    # The order is fixed, but collabs with as many votes share their place.
+    assert [Collab.objects.rank_of(c) for c in (newer, twin, older)] == [1, 1, 1]
 
 
-def test_rank_of_matches_the_position_in_top(catalogue):
+def test_rank_of_and_with_rank_give_the_places_top_lists_show(catalogue):
+    """Competition ranking: "1, 2, 2, 4", the same as /top/ shows."""
     now = timezone.now()
     for i, collab in enumerate(catalogue.values()):
         _vote_at(collab, now - timedelta(days=i), n=i % 4)
-    ordered = list(Collab.objects.top())
-    for position, collab in enumerate(ordered, start=1):
-        collab.refresh_from_db()
-        assert Collab.objects.rank_of(collab) == position
+    ordered = ranked(Collab.objects.top(), "vote_count")
+    with_rank = dict(Collab.objects.with_rank().values_list("pk", "rank"))
+    for collab in ordered:
+        assert collab.place == 1 + sum(c.vote_count > collab.vote_count for c in ordered)
+        assert Collab.objects.rank_of(collab) == collab.place == with_rank[collab.pk]
+    assert len({c.place for c in ordered}) < len(ordered)  # some places are shared
+
+
+def test_trending_counts_the_votes_of_the_last_week(db):
+    artist = make_artist("Artist")
+    old_favourite = make_collab("Old favourite", (artist,))
+    fresh = make_collab("Fresh", (artist,))
+    forgotten = make_collab("Forgotten", (artist,))
+    now = timezone.now()
+    _vote_at(old_favourite, now - timedelta(days=30), n=10)
+    _vote_at(old_favourite, now - timedelta(days=1))
+    _vote_at(fresh, now - timedelta(hours=2), n=2)
+    _vote_at(forgotten, now - timedelta(days=8), n=5)
+    trending = list(Collab.objects.trending())
+    assert [(c.title, c.recent_votes) for c in trending] == [("Fresh", 2), ("Old favourite", 1)]
+    # A week on, nothing is trending.
+    assert not Collab.objects.trending(now=now + timedelta(days=8)).exists()

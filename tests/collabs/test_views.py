@@ -348,6 +348,75 @@ def test_an_htmx_visitor_gets_a_client_redirect_to_log_in(client, apt):
     assert not Vote.objects.exists()
 
 
+def _log_in(client, member, next_url: str):
+    return client.post(
+        f"{reverse('account_login')}?next={next_url}",
+        {"login": member.username, "password": "correct-horse-battery"},
+    )
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_visitors_vote_is_cast_by_the_login_it_leads_to(client, member, apt, htmx):
+    """SPEC: a visitor who clicks Vote logs in and comes back to the same page; the
+    vote they clicked counts. The click (a POST) remembers it, the login (a POST) casts
+    it: both pass the CSRF check."""
+    url = reverse("collabs:vote", args=[apt.slug])
+    headers = {**HX, "HX-Current-URL": "http://testserver/collabs/apt/"} if htmx else {}
+    client.post(url, {"next": apt.get_absolute_url()}, headers=headers)
+    assert not Vote.objects.exists()
+
+    response = _log_in(client, member, "/collabs/apt/")
+    assert response.status_code == 302 and response["Location"] == "/collabs/apt/"
+    assert Vote.objects.filter(user=member, collab=apt).count() == 1
+    apt.refresh_from_db()
+    assert apt.vote_count == 1
+    page = client.get(response["Location"]).text
+    assert 'aria-pressed="true"' in page and "<strong>1</strong> vote" in page
+    assert "your vote for “APT.” is in" in page
+
+
+def test_only_the_login_casts_a_remembered_vote(client, member, apt, time_machine):
+    """No GET casts: not the vote URL, not the page; a click left for over half an hour
+    is forgotten; a member who had voted already keeps their vote (never toggled off)."""
+    vote_url = reverse("collabs:vote", args=[apt.slug])
+    client.post(vote_url)
+    assert client.get(vote_url).status_code == 405
+    assert client.get(apt.get_absolute_url()).status_code == 200
+    assert not Vote.objects.exists()
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=31))
+    _log_in(client, member, "/collabs/apt/")
+    assert not Vote.objects.exists()
+
+    client.logout()
+    services.vote_cast(user=member, collab=apt)
+    client.post(vote_url)
+    _log_in(client, member, "/collabs/apt/")
+    assert Vote.objects.filter(user=member, collab=apt).count() == 1
+    # Used once: logging in again casts nothing more.
+    client.logout()
+    Vote.objects.all().delete()
+    _log_in(client, member, "/collabs/apt/")
+    assert not Vote.objects.exists()
+
+
+def test_a_forged_vote_click_is_refused_and_remembered_nowhere(member, apt):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("collabs:vote", args=[apt.slug]))
+    assert response.status_code == 403
+    browser.get(reverse("account_login"))  # a CSRF cookie, as a real login page gives
+    token = browser.cookies["csrftoken"].value
+    browser.post(
+        reverse("account_login"),
+        {"login": member.username, "password": "correct-horse-battery"},
+        headers={"X-CSRFToken": token},
+    )
+    assert browser.session["_auth_user_id"] == str(member.pk)  # logged in, nothing cast
+    assert not Vote.objects.exists()
+
+
 def test_an_unverified_member_cannot_vote(client, user, apt):
     client.force_login(user)
     response = client.post(reverse("collabs:vote", args=[apt.slug]))
@@ -432,8 +501,12 @@ def test_an_unknown_artist_is_404(client, db):
 def test_leaderboards(client, ranked):
     response = client.get(reverse("collabs:top"))
     assert [c.slug for c in response.context["all_time"]] == ["loved", "recent", "talked-about"]
-    # Trending only counts collabs with votes.
-    assert [c.slug for c in response.context["trending"]] == ["recent", "loved"]
+    # Trending counts the last week's votes: Loved's are two months old.
+    assert [c.slug for c in response.context["trending"]] == ["recent"]
+    board = response.text.split('id="trending-heading"')[1]
+    assert "Most votes in the last seven days." in board
+    assert re.search(r"<strong>2</strong> votes <span[^>]*>this week</span>", board)
+    assert "<strong>3</strong>" not in board
     year = client.get(reverse("collabs:top_year", args=[2025]))
     assert [c.slug for c in year.context["all_time"]] == ["recent"]
     assert client.get(reverse("collabs:top_year", args=[1999])).status_code == 404
@@ -444,7 +517,62 @@ def test_home_shows_trending_and_the_top_ten(client, ranked):
     html = response.content.decode()
     assert "Trending now" in html and "Top 10 of all time" in html
     assert [c.slug for c in response.context["top10"]] == ["loved", "recent", "talked-about"]
-    assert [c.slug for c in response.context["trending"]] == ["recent", "loved"]
+    assert [c.slug for c in response.context["trending"]] == ["recent"]
+    trending = html.split('id="trending-heading"')[1].split('id="top10-heading"')[0]
+    assert "Most votes in the last seven days." in trending
+    assert "<strong>2</strong> votes this week" in trending
+
+
+@pytest.fixture
+def tied(db):
+    """This week's votes: 3, 2, 2, 1; Bronze also has 5 from last month."""
+    artist = make_artist("Artist")
+    now = timezone.now()
+    collabs = {}
+    for title, recent, old in [("Gold", 3, 0), ("Silver A", 2, 0), ("Silver B", 2, 0),
+                               ("Bronze", 1, 5)]:  # fmt: skip
+        collab = make_collab(title, (artist,), released=date(2024, 1, 1))
+        for when in [now - timedelta(hours=1)] * recent + [now - timedelta(days=40)] * old:
+            services.vote_cast(user=MemberFactory(), collab=collab, at=when)
+        collabs[title] = collab
+    return collabs
+
+
+def _places(html: str, heading: str) -> list[tuple[str, str, str]]:
+    """(place, title, count) of each row of the board under `heading`."""
+    board = html.split(f'id="{heading}"')[1].split("</ol>")[0]
+    return re.findall(
+        r'ranking-pos"><span class="visually-hidden">Number </span>(\d+)</span>.*?'
+        r'ranking-title"[^>]*>([^<]+)</a>.*?<strong>(\d+)</strong>',
+        board,
+        re.S,
+    )
+
+
+def test_tied_collabs_share_a_place_everywhere(client, tied):
+    """ "1, 2, 2, 4": on /top/ (all time and trending), on the home page, on collab pages.
+    Trending shows this week's votes, the order it is in; all time shows every vote."""
+    all_time = [("1", "Bronze", "6"), ("2", "Gold", "3"), ("3", "Silver A", "2"),
+                ("3", "Silver B", "2")]  # fmt: skip
+    this_week = [("1", "Gold", "3"), ("2", "Silver A", "2"), ("2", "Silver B", "2"),
+                 ("4", "Bronze", "1")]  # fmt: skip
+    top = client.get(reverse("collabs:top"))
+    assert top.status_code == 200
+    assert _places(top.text, "top-heading") == all_time
+    assert _places(top.text, "trending-heading") == this_week
+    home = client.get(reverse("home")).text
+    assert _places(home, "top10-heading") == all_time
+    trending_cards = re.findall(
+        r'collab-card-title"><a[^>]*>([^<]+)</a>.*?collab-card-place">#(\d+)</span> · '
+        r"<strong>(\d+)</strong> votes? this week",
+        home,
+        re.S,
+    )
+    assert trending_cards == [(t, p, n) for p, t, n in this_week]
+    # Each collab page gives its all-time place.
+    for place, title, _ in all_time:
+        page = client.get(tied[title].get_absolute_url()).text
+        assert f"#{place} of all time" in page
 
 
 def test_the_profile_lists_voted_collabs(client, member, apt):

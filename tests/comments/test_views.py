@@ -316,6 +316,43 @@ def test_flags_hold_a_comment_and_an_editor_restores_it(
         assert flagger.flagger.username not in log
 
 
+def test_the_moderation_log_links_each_target(client, people, make_member, editor):
+    """A comment's entry links to its permalink (which leads to its place on the collab
+    page), a discussion's to its page, a member's to their profile; a target that is gone
+    stays plain text."""
+    from accounts.services import user_delete
+
+    collab = people.collab
+    comment = services.comment_create(
+        thread=collab.thread, author=make_member(), body="Fan-war bait", rate_limited=False
+    )
+    services.comment_hide(comment=comment, editor=editor, reason="Fan-war bait")
+    services.thread_lock(thread=collab.thread, editor=editor, reason="Cooling off")
+    muted = make_member(username="loudfan")
+    services.member_mute(
+        member=muted, editor=editor, until=timezone.now() + timedelta(days=1), reason="Spam"
+    )
+    gone = make_member(username="leaving")
+    services.member_mute(
+        member=gone, editor=editor, until=timezone.now() + timedelta(days=1), reason="Spam"
+    )
+    user_delete(user=gone)
+
+    response = client.get(reverse("moderation_log"))
+    assert response.status_code == 200
+    html = response.text
+    permalink = reverse("comments:permalink", args=[comment.pk])
+    assert f'<a href="{permalink}">Comment #{comment.pk} by @' in html
+    assert f'<a href="{collab.get_absolute_url()}">Discussion “APT.”</a>' in html
+    assert f'<a href="{muted.get_absolute_url()}">@loudfan until' in html
+    assert '<td data-label="Target">A member who has since left</td>' in html
+    # The permalink takes a visitor to the comment's place on the collab page.
+    followed = client.get(permalink)
+    assert followed.status_code == 302
+    assert followed["Location"] == f"{collab.get_absolute_url()}#{comment.anchor}"
+    assert client.get(followed["Location"]).status_code == 200
+
+
 def test_admin_lists_held_and_flagged_comments_first(
     standalone_thread, member, make_member, admin_client, post
 ):
