@@ -14,7 +14,7 @@ from PIL.Image import Image
 
 from articles.models import Article, ArticleStatus, FeaturedCollab
 from collabs.models import Collab
-from comments.services import thread_create, thread_set_page
+from comments.services import thread_create, thread_sync, threads_set_public_from
 from core import images
 from core.markdown import render_markdown
 
@@ -39,6 +39,12 @@ def unique_article_slug(text: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def _public_from(article: Article) -> datetime | None:
+    """When the article's discussion opens: its publish time (a future one while it is
+    scheduled, so the discussion opens by itself with it); never while it is a draft."""
+    return article.published_at if article.status == ArticleStatus.PUBLISHED else None
+
+
 def article_save(*, article: Article, hero: Image | None = None) -> Article:
     """Save an article (new or changed): render its body, give a new one its discussion
     thread, store a new hero image. The admin and the services below all come here."""
@@ -51,10 +57,18 @@ def article_save(*, article: Article, hero: Image | None = None) -> Article:
             article.published_at = timezone.now()
         article.body_html = render_markdown(article.body)
         page_url = reverse("articles:detail", args=[article.slug])
+        public_from = _public_from(article)
         if article.thread_id is None:
-            article.thread = thread_create(page_url=page_url, title=article.title)
-        elif (article.thread.page_url, article.thread.title) != (page_url, article.title):
-            thread_set_page(thread=article.thread, page_url=page_url, title=article.title)
+            article.thread = thread_create(
+                page_url=page_url, title=article.title, public_from=public_from
+            )
+        else:
+            thread_sync(
+                thread=article.thread,
+                page_url=page_url,
+                title=article.title,
+                public_from=public_from,
+            )
         article.full_clean(exclude=["thread"])
         article.save()
         if hero is not None:
@@ -105,19 +119,20 @@ def articles_publish(*, articles, at: datetime | None = None) -> int:
     """Publish now (or at `at`): a scheduled article's future time is replaced."""
     at = at or timezone.now()
     with transaction.atomic():
-        return Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-            status=ArticleStatus.PUBLISHED, published_at=at
-        )
+        chosen = Article.objects.filter(pk__in=[a.pk for a in articles])
+        threads_set_public_from(thread_ids=chosen.values("thread_id"), public_from=at)
+        return chosen.update(status=ArticleStatus.PUBLISHED, published_at=at)
 
 
 def articles_unpublish(*, articles) -> int:
     """Back to draft; the publish time is kept so a re-publish can reuse or change it."""
     with transaction.atomic():
-        return (
-            Article.objects.filter(pk__in=[a.pk for a in articles])
-            .exclude(status=ArticleStatus.DRAFT)
-            .update(status=ArticleStatus.DRAFT)
+        chosen = Article.objects.filter(pk__in=[a.pk for a in articles]).exclude(
+            status=ArticleStatus.DRAFT
         )
+        # Its discussion closes with it.
+        threads_set_public_from(thread_ids=chosen.values("thread_id"), public_from=None)
+        return chosen.update(status=ArticleStatus.DRAFT)
 
 
 def article_hero_set(*, article: Article, image: Image) -> Article:

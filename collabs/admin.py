@@ -72,7 +72,8 @@ class CollabAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.thread = thread_create()
+            # Opened (or not) by collab_thread_sync below, from the collab's status.
+            obj.thread = thread_create(public_from=None)
         super().save_model(request, obj, form, change)
         services.collab_thread_sync(collab=obj)
         if form.cleaned_data.get("cover_upload") is not None:

@@ -31,7 +31,7 @@ from collabs.models import (
     Vote,
     hot_term,
 )
-from comments.services import thread_create, thread_set_page
+from comments.services import thread_create, thread_sync, threads_set_public_from
 from core import images, limits, page_cache
 from core.models import Generation, Topic
 
@@ -143,7 +143,11 @@ def collab_create(
             nominated_by=nominated_by,
             nominated_artists=nominated_artists,
             nomination_note=nomination_note,
-            thread=thread_create(page_url=reverse("collabs:detail", args=[slug]), title=title),
+            thread=thread_create(
+                page_url=reverse("collabs:detail", args=[slug]),
+                title=title,
+                public_from=timezone.now() if status == CollabStatus.PUBLISHED else None,
+            ),
         )
         collab.full_clean(exclude=["thread"])
         collab.save()
@@ -202,6 +206,11 @@ def nominations_decide(*, collabs: Iterable[Collab], approve: bool) -> int:
         )
         decided = list(waiting.values_list("pk", flat=True))
         Collab.objects.filter(pk__in=decided).update(status=status)
+        # Its discussion opens with it (and a rejected one's stays closed).
+        threads_set_public_from(
+            thread_ids=Collab.objects.filter(pk__in=decided).values("thread_id"),
+            public_from=timezone.now() if approve else None,
+        )
         # The nominating member hears about it once the decision is committed.
         for pk in decided:
             transaction.on_commit(lambda pk=pk: nomination_decided_email.enqueue(collab_id=pk))
@@ -474,7 +483,16 @@ def votes_delete_for_member(user) -> int:
 
 
 def collab_thread_sync(*, collab: Collab) -> None:
-    """Keep the discussion pointing at the collab's page after its slug or title changed."""
-    url = collab.get_absolute_url()
-    if (collab.thread.page_url, collab.thread.title) != (url, collab.title):
-        thread_set_page(thread=collab.thread, page_url=url, title=collab.title)
+    """Keep the discussion pointing at the collab's page after its slug or title changed,
+    and public exactly while the collab is published (the admin's save comes here)."""
+    thread = collab.thread
+    public_from = None
+    if collab.status == CollabStatus.PUBLISHED:
+        already = thread.public_from is not None and thread.public_from <= timezone.now()
+        public_from = thread.public_from if already else timezone.now()
+    thread_sync(
+        thread=thread,
+        page_url=collab.get_absolute_url(),
+        title=collab.title,
+        public_from=public_from,
+    )
