@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 
@@ -30,5 +31,6 @@ def nomination_decided_email(*, collab_id: int) -> bool:
             "looked at it and decided not to add it to the catalogue this time (it may be "
             "there already, or not be a collab we cover).\n\n— The Crossover editors\n"
         )
-    send_mail(subject, body, None, [member.email])
+    # Named as the site's other mail is ("[Crossover] …", allauth's prefix).
+    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [member.email])
     return True

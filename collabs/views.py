@@ -282,6 +282,7 @@ def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
 def nominate(request: HtmxHttpRequest) -> HttpResponse:
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Over the limits it raises RateLimited: core.middleware answers with the 429 page.
         services.collab_nominate(user=request.user, **form.cleaned_data)
         messages.success(
             request,
