@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -74,6 +75,8 @@ def test_the_admin_refuses_an_off_site_page_url(editor, url):
 @pytest.mark.parametrize("url", HOSTILE)
 def test_a_bad_row_from_before_redirects_nowhere_off_site(member, url):
     """Rows written before validation: the permalink and the thread page stay on the site."""
+    if "\x00" in url and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL cannot store a NUL character: no such row can exist there")
     thread = services.thread_create(page_url="/collabs/apt/", title="APT.", public_from=OPEN)
     comment = services.comment_create(thread=thread, author=member, body="APT. forever")
     Thread.objects.filter(pk=thread.pk).update(page_url=url)

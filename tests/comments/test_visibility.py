@@ -405,3 +405,64 @@ def test_the_data_migration_opens_published_owners_threads_only(db):
     assert public_from(live) == live.published_at
     assert public_from(scheduled) == scheduled.published_at  # opens at its time
     assert public_from(draft) is None
+
+
+def test_a_notification_email_is_not_sent_once_its_discussion_closed(db, mailoutbox):
+    """The email task runs after commit; if the article was unpublished meanwhile, the
+    excerpt and title stay unsent."""
+    from comments.tasks import send_notification_emails
+
+    author, replier = _seasoned(), _seasoned()
+    article = article_services.article_create(
+        title=TITLE,
+        standfirst="Out.",
+        body="Out now.",
+        status=ArticleStatus.PUBLISHED,
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+    parent = services.comment_create(thread=article.thread, author=author, body=BODY)
+    services.comment_create(thread=article.thread, author=replier, body=REPLY, parent=parent)
+    notification = Notification.objects.get(recipient=author)
+    mailoutbox.clear()
+    article_services.articles_unpublish(articles=[article])
+    assert send_notification_emails.call([notification.pk]) == 0
+    assert mailoutbox == []
+    article_services.articles_publish(articles=[article])
+    assert send_notification_emails.call([notification.pk]) == 1
+
+
+def test_unpublishing_updates_the_cached_home_page(db, settings, editor):
+    """With the page cache on, an article unpublished in the admin takes its discussion's
+    comments off the cached home page at once."""
+    settings.PAGE_CACHE_SECONDS = 60
+    article = article_services.article_create(
+        title=TITLE,
+        standfirst="Out.",
+        body="Out now.",
+        status=ArticleStatus.PUBLISHED,
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+    services.comment_create(thread=article.thread, author=_seasoned(), body=BODY)
+    visitor = Client()
+    assert BODY in visitor.get("/").content.decode()
+    assert BODY in visitor.get("/").content.decode()  # now from the cache
+    response = client_for(editor).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish", "_selected_action": [article.pk]},
+    )
+    assert response.status_code == 302
+    assert BODY not in visitor.get("/").content.decode()
+    assert visitor.get(reverse("comments:thread", args=[article.thread.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/comments/thread/99999999999999999999999/",
+        "/comments/thread/9223372036854775808/more/",
+        "/comments/2147483648/",
+        "/comments/99999999999999999999999/reply/",
+    ],
+)
+def test_huge_ids_are_404_not_5xx(db, url):
+    assert client_for(_seasoned()).get(url).status_code == 404
