@@ -13,17 +13,14 @@ from comments.models import Notification
 @task
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Email each notification's recipient, if they asked for email. Returns how many went."""
+    notifications = Notification.objects.filter(
+        pk__in=notification_ids,
+        read_at__isnull=True,
+        recipient__email_notifications=True,
+        recipient__is_active=True,
+    ).select_related("recipient", "actor", "comment", "comment__thread")
     # A discussion closed meanwhile (its article unpublished) sends nothing.
-    notifications = (
-        Notification.objects.in_public_threads()
-        .filter(
-            pk__in=notification_ids,
-            read_at__isnull=True,
-            recipient__email_notifications=True,
-            recipient__is_active=True,
-        )
-        .select_related("recipient", "actor", "comment", "comment__thread")
-    )
+    notifications = notifications.in_public_threads()
     sent = 0
     for notification in notifications:
         context = {

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -106,6 +107,10 @@ def permalink(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     """A comment's address: its place on the owner's page; with htmx, its card (edit cancel)."""
     comment = _comment_for(request, comment_id, preview=True)
     if not _is_htmx(request):
+        if not comment.thread.is_public:
+            # An editor's preview: the owner's page may not preview (a nominated collab).
+            thread_page = reverse("comments:thread", args=[comment.thread_id])
+            return redirect(f"{thread_page}#{comment.anchor}")
         return _back_to(comment)
     context = {"discussion": discussion_shell(request, comment.thread)}
     context["comment"] = _decorated(request, comment)

@@ -189,7 +189,9 @@ def test_an_editor_previews_the_discussion_without_a_form(hidden):
     assert more.status_code == 200
     permalink = client.get(reverse("comments:permalink", args=[hidden.comment.pk]))
     assert permalink.status_code == 302
-    assert permalink["Location"].startswith(hidden.owner.get_absolute_url())
+    thread_page = reverse("comments:thread", args=[hidden.thread.pk])
+    assert permalink["Location"] == f"{thread_page}#comment-{hidden.comment.pk}"
+    assert client.get(permalink["Location"]).status_code == 200
 
 
 def test_staff_without_the_editors_permissions_cannot_preview(hidden):
