@@ -468,3 +468,40 @@ def test_unpublishing_updates_the_cached_home_page(db, settings, editor):
 )
 def test_huge_ids_are_404_not_5xx(db, url):
     assert client_for(_seasoned()).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["visitor", "member"])
+def test_the_lists_filter_in_their_own_queries(db, django_assert_num_queries, who):
+    """Home, a profile and notifications cost the same with 3 or 30 hidden comments."""
+    mentioned = _seasoned()
+    viewer = mentioned if who == "member" else None
+    shown = collab_services.collab_create(title="Public One", release_date=date(2024, 1, 1))
+    services.comment_create(thread=shown.thread, author=_seasoned(), body="public words")
+
+    def hide(n):
+        for i in range(n):
+            owner = _make_owner("draft_article", nominator=None)
+            body = f"@{mentioned.username} hiddenmark{i}"
+            _posted_before_the_fix(owner.thread, _seasoned(), body)
+
+    def count(client, url) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    client = client_for(viewer)
+    urls = ["/", mentioned.get_absolute_url()]
+    if viewer is not None:
+        urls.append(reverse("notifications"))
+    hide(3)
+    for url in urls:
+        count(client, url)  # warm the session and site caches
+    counts = {url: count(client, url) for url in urls}
+    hide(27)
+    for url in urls:
+        with django_assert_num_queries(counts[url]):
+            page = client.get(url).content.decode()
+        assert "hiddenmark" not in page
