@@ -12,7 +12,9 @@ one for the page of top-level comments, one for all their replies, and for membe
 one each for their likes, their mute and their email verification.
 
 Redirects (no-JS posts) go back to ``thread.get_absolute_url()``: the owner stores its
-page's path on the thread when creating it (``services.thread_create(page_url=...)``).
+page's path on the thread when creating it (``services.thread_create(page_url=...)``),
+with when the discussion becomes public (``public_from``; ``services.thread_sync`` keeps
+both up to date). A discussion that is not public shows no forms: only editors see it.
 """
 
 from __future__ import annotations
