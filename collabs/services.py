@@ -210,6 +210,15 @@ def _check_nomination_limits(*, user, now: datetime) -> None:
         raise RateLimited("nominations", max(1, math.ceil(wait)), _nominations_refused())
 
 
+def nomination_refusal(*, user) -> str:
+    """Why the member can't nominate right now (over a limit, and for how long), or ""."""
+    try:
+        _check_nomination_limits(user=user, now=timezone.now())
+    except RateLimited as refused:
+        return f"{refused.message} Try again in {limits.wait_text(refused.retry_after)}."
+    return ""
+
+
 def collab_nominate(
     *, user, title: str, artists: str, release_date: date, link: str, note: str = ""
 ) -> Collab:

@@ -289,4 +289,6 @@ def nominate(request: HtmxHttpRequest) -> HttpResponse:
             f"Thanks! “{form.cleaned_data['title']}” is waiting for an editor to check it.",
         )
         return redirect("collabs:list")
-    return render(request, "collabs/nominate.html", {"form": form})
+    # Over the limit, say so before the member types a nomination the site would refuse.
+    refusal = services.nomination_refusal(user=request.user)
+    return render(request, "collabs/nominate.html", {"form": form, "refusal": refusal})

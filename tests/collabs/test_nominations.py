@@ -362,3 +362,12 @@ def test_hostile_nominations_never_5xx(nominator_client):
         assert response.status_code in (200, 302, 422), form
     with pytest.raises(ValidationError):
         ListeningLink(label="x", url="javascript:alert(1)").full_clean(exclude=["collab"])
+
+
+def test_the_form_says_when_the_member_is_over_the_limit(nominator, nominator_client):
+    page = nominator_client.get(NOMINATE).content.decode()
+    assert "You can nominate" not in page
+    for n in range(5):
+        _nominate(nominator, n)
+    page = nominator_client.get(NOMINATE).content.decode()
+    assert "You can nominate 5 collabs an hour and 20 a day. Try again in 60 minutes." in page
