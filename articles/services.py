@@ -15,7 +15,7 @@ from PIL.Image import Image
 
 from articles.models import Article, ArticleStatus, FeaturedCollab
 from collabs.models import Collab
-from comments.services import thread_create, thread_set_page
+from comments.services import thread_create, thread_sync, threads_set_public_from
 from core import images
 from core.markdown import render_markdown
 
@@ -40,6 +40,12 @@ def unique_article_slug(text: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def _public_from(article: Article) -> datetime | None:
+    """When the article's discussion opens: its publish time (a future one while it is
+    scheduled, so the discussion opens by itself with it); never while it is a draft."""
+    return article.published_at if article.status == ArticleStatus.PUBLISHED else None
+
+
 def article_save(*, article: Article, hero: Image | None = None) -> Article:
     """Save an article (new or changed): render its body, give a new one its discussion
     thread, store a new hero image. The admin and the services below all come here."""
@@ -52,10 +58,18 @@ def article_save(*, article: Article, hero: Image | None = None) -> Article:
             article.published_at = timezone.now()
         article.body_html = render_markdown(article.body)
         page_url = reverse("articles:detail", args=[article.slug])
+        public_from = _public_from(article)
         if article.thread_id is None:
-            article.thread = thread_create(page_url=page_url, title=article.title)
-        elif (article.thread.page_url, article.thread.title) != (page_url, article.title):
-            thread_set_page(thread=article.thread, page_url=page_url, title=article.title)
+            article.thread = thread_create(
+                page_url=page_url, title=article.title, public_from=public_from
+            )
+        else:
+            thread_sync(
+                thread=article.thread,
+                page_url=page_url,
+                title=article.title,
+                public_from=public_from,
+            )
         article.full_clean(exclude=["thread"])
         article.save()
         if hero is not None:
@@ -111,26 +125,32 @@ def articles_publish(*, articles, at: datetime | None = None) -> int:
     with transaction.atomic():
         chosen = Article.objects.filter(pk__in=[a.pk for a in articles])
         if at is not None:
-            return chosen.update(status=ArticleStatus.PUBLISHED, published_at=at)
-        went_out = (
-            chosen.filter(published_at__lte=now)
-            .exclude(status=ArticleStatus.PUBLISHED)
-            .update(status=ArticleStatus.PUBLISHED)
-        )
-        goes_out = chosen.filter(Q(published_at__isnull=True) | Q(published_at__gt=now)).update(
-            status=ArticleStatus.PUBLISHED, published_at=now
-        )
-        return went_out + goes_out
+            published = chosen.update(status=ArticleStatus.PUBLISHED, published_at=at)
+        else:
+            went_out = (
+                chosen.filter(published_at__lte=now)
+                .exclude(status=ArticleStatus.PUBLISHED)
+                .update(status=ArticleStatus.PUBLISHED)
+            )
+            goes_out = chosen.filter(Q(published_at__isnull=True) | Q(published_at__gt=now)).update(
+                status=ArticleStatus.PUBLISHED, published_at=now
+            )
+            published = went_out + goes_out
+        # Each discussion opens when its article does (an admin action picks a few).
+        for thread_id, published_at in chosen.values_list("thread_id", "published_at"):
+            threads_set_public_from(thread_ids=[thread_id], public_from=published_at)
+        return published
 
 
 def articles_unpublish(*, articles) -> int:
     """Back to draft; the publish time is kept so a re-publish can reuse or change it."""
     with transaction.atomic():
-        return (
-            Article.objects.filter(pk__in=[a.pk for a in articles])
-            .exclude(status=ArticleStatus.DRAFT)
-            .update(status=ArticleStatus.DRAFT)
+        chosen = Article.objects.filter(pk__in=[a.pk for a in articles]).exclude(
+            status=ArticleStatus.DRAFT
         )
+        # Its discussion closes with it.
+        threads_set_public_from(thread_ids=chosen.values("thread_id"), public_from=None)
+        return chosen.update(status=ArticleStatus.DRAFT)
 
 
 def article_hero_set(*, article: Article, image: Image) -> Article:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from collabs import services
 from collabs.forms import ArtistAdminForm, CollabAdminForm, CreditForm
@@ -11,9 +14,29 @@ from collabs.models import Artist, Collab, CollabStatus, Credit, Genre, Listenin
 from comments.services import thread_create
 
 
+class CreditInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A published collab's artist line is made of its credits: it needs one at least
+        (a nomination may wait without any until an editor adds them)."""
+        super().clean()
+        if self.instance.status != CollabStatus.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("artist") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError(
+                "A published collab needs its credits: add at least one artist, or keep it "
+                "nominated until you know them."
+            )
+
+
 class CreditInline(admin.TabularInline):
     model = Credit
     form = CreditForm
+    formset = CreditInlineFormSet
     extra = 2
     autocomplete_fields = ["artist"]
 
@@ -72,7 +95,8 @@ class CollabAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.thread = thread_create()
+            # Opened (or not) by collab_thread_sync below, from the collab's status.
+            obj.thread = thread_create(public_from=None)
         super().save_model(request, obj, form, change)
         services.collab_thread_sync(collab=obj)
         if form.cleaned_data.get("cover_upload") is not None:
@@ -82,13 +106,28 @@ class CollabAdmin(admin.ModelAdmin):
         description="Approve the selected nominations (publish them)", permissions=["change"]
     )
     def approve(self, request, queryset):
-        changed = services.nominations_decide(collabs=queryset, approve=True)
-        self.message_user(request, f"{changed} nomination(s) published.", messages.SUCCESS)
+        try:
+            changed = services.nominations_decide(collabs=queryset, approve=True)
+        except services.NominationRefused as refused:
+            self.message_user(request, refused.messages[0], messages.ERROR)
+            return
+        self._decided(request, changed, "published")
 
     @admin.action(description="Reject the selected nominations", permissions=["change"])
     def reject(self, request, queryset):
         changed = services.nominations_decide(collabs=queryset, approve=False)
-        self.message_user(request, f"{changed} nomination(s) rejected.", messages.SUCCESS)
+        self._decided(request, changed, "rejected")
+
+    def _decided(self, request, changed: int, done: str) -> None:
+        if not changed:
+            self.message_user(
+                request,
+                "None of the selected collabs was waiting for a decision: nothing changed.",
+                messages.WARNING,
+            )
+            return
+        noun = ngettext("nomination", "nominations", changed)
+        self.message_user(request, f"{changed} {noun} {done}.", messages.SUCCESS)
 
     def get_changeform_initial_data(self, request):
         return {"status": CollabStatus.PUBLISHED}

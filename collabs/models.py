@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -520,6 +521,40 @@ class Credit(models.Model):
     @property
     def display_name(self) -> str:
         return self.credited_as or self.artist.name
+
+
+# Where fans listen, by host (a subdomain counts as its site): the label of a listening
+# link a member nominated. Longer hosts first, so music.youtube.com is not "YouTube".
+LISTENING_SERVICES = {
+    "music.youtube.com": "YouTube Music",
+    "music.apple.com": "Apple Music",
+    "music.amazon.com": "Amazon Music",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "spotify.com": "Spotify",
+    "soundcloud.com": "SoundCloud",
+    "deezer.com": "Deezer",
+    "tidal.com": "TIDAL",
+    "bandcamp.com": "Bandcamp",
+    "melon.com": "Melon",
+    "genie.co.kr": "Genie",
+    "bugs.co.kr": "Bugs",
+    "flo.com": "FLO",
+    "vibe.naver.com": "VIBE",
+}
+LISTEN_LABEL = "Listen"
+
+
+def listening_label(url: str) -> str:
+    """The label a listening link shows: its service's name ("Spotify"), else "Listen"."""
+    try:
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:  # not a URL at all ("https://[")
+        return LISTEN_LABEL
+    for known in sorted(LISTENING_SERVICES, key=len, reverse=True):
+        if host == known or host.endswith(f".{known}"):
+            return LISTENING_SERVICES[known]
+    return LISTEN_LABEL
 
 
 class ListeningLink(models.Model):

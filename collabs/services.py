@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache as once
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
@@ -30,10 +33,12 @@ from collabs.models import (
     ListeningLink,
     Vote,
     hot_term,
+    listening_label,
 )
-from comments.services import thread_create, thread_set_page
+from comments.services import thread_create, thread_sync, threads_set_public_from
 from core import images, limits, page_cache
 from core.models import Generation, Topic
+from core.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +148,11 @@ def collab_create(
             nominated_by=nominated_by,
             nominated_artists=nominated_artists,
             nomination_note=nomination_note,
-            thread=thread_create(page_url=reverse("collabs:detail", args=[slug]), title=title),
+            thread=thread_create(
+                page_url=reverse("collabs:detail", args=[slug]),
+                title=title,
+                public_from=timezone.now() if status == CollabStatus.PUBLISHED else None,
+            ),
         )
         collab.full_clean(exclude=["thread"])
         collab.save()
@@ -173,25 +182,88 @@ def collab_credits_set(*, collab: Collab, credits: Sequence[CreditSpec]) -> None
         )
 
 
+def _nominations_refused() -> str:
+    hourly, daily = limits.limit_of("nominations"), limits.limit_of("nominations_daily")
+    return (
+        f"You can nominate {hourly['limit']} collabs {limits.per_period(hourly['period'])} "
+        f"and {daily['limit']} {limits.per_period(daily['period'])}."
+    )
+
+
+def _check_nomination_limits(*, user, now: datetime) -> None:
+    """CROSSOVER_LIMITS["nominations"] and ["nominations_daily"], counted from the member's
+    own nominations in the database (each is a row with its discussion: exact on every app
+    server, kept when the cache is flushed). The wait is until enough of them age out of
+    every window the member is over."""
+    wait = 0.0
+    for name in ("nominations", "nominations_daily"):
+        entry = limits.limit_of(name)
+        window = timedelta(seconds=entry["period"])
+        recent = list(
+            Collab.objects.filter(nominated_by=user, created_at__gt=now - window)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[: entry["limit"]]
+        )
+        if len(recent) >= entry["limit"]:
+            wait = max(wait, (recent[-1] + window - now).total_seconds())
+    if wait:
+        raise RateLimited("nominations", max(1, math.ceil(wait)), _nominations_refused())
+
+
+def nomination_refusal(*, user) -> str:
+    """Why the member can't nominate right now (over a limit, and for how long), or ""."""
+    try:
+        _check_nomination_limits(user=user, now=timezone.now())
+    except RateLimited as refused:
+        return f"{refused.message} Try again in {limits.wait_text(refused.retry_after)}."
+    return ""
+
+
 def collab_nominate(
     *, user, title: str, artists: str, release_date: date, link: str, note: str = ""
 ) -> Collab:
-    """A member proposes a missing collab: stored hidden until an editor approves it."""
-    collab = collab_create(
-        title=title,
-        release_date=release_date,
-        status=CollabStatus.NOMINATED,
-        links=[("Nominated link", link)] if link else [],
-        nominated_by=user,
-        nominated_artists=artists,
-        nomination_note=note,
-    )
+    """A member proposes a missing collab: stored hidden until an editor approves it.
+
+    Raises core.ratelimit.RateLimited over the nomination limits (the 429 page)."""
+    with transaction.atomic():
+        # One member's nominations are serialised, so concurrent ones can't slip past.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        _check_nomination_limits(user=user, now=timezone.now())
+        collab = collab_create(
+            title=title,
+            release_date=release_date,
+            status=CollabStatus.NOMINATED,
+            links=[(listening_label(link), link)] if link else [],
+            nominated_by=user,
+            nominated_artists=artists,
+            nomination_note=note,
+        )
     logger.info("collab %s nominated", collab.pk)
     return collab
 
 
+class NominationRefused(ValidationError):
+    """A decision the editors must not make yet, with what to do first."""
+
+
+def _credits_missing(titles: list[str]) -> str:
+    named = " and ".join(f"“{title}”" for title in titles)
+    if len(titles) == 1:
+        return (
+            f"{named} has no credits yet: add its artists under Credits on its page, then "
+            "approve it. Nothing was published."
+        )
+    return (
+        f"{named} have no credits yet: add their artists under Credits on each one's page, "
+        "then approve them. Nothing was published."
+    )
+
+
 def nominations_decide(*, collabs: Iterable[Collab], approve: bool) -> int:
-    """Publish or reject nominated collabs; returns how many changed."""
+    """Publish or reject nominated collabs; returns how many changed.
+
+    A collab is published with its credits (its artist line is made of them), so
+    approving a nomination without any raises NominationRefused and changes nothing."""
     from collabs.tasks import nomination_decided_email
 
     status = CollabStatus.PUBLISHED if approve else CollabStatus.REJECTED
@@ -201,7 +273,20 @@ def nominations_decide(*, collabs: Iterable[Collab], approve: bool) -> int:
             pk__in=pks, status=CollabStatus.NOMINATED
         )
         decided = list(waiting.values_list("pk", flat=True))
+        if approve:
+            uncredited = list(
+                Collab.objects.filter(pk__in=decided, credits__isnull=True)
+                .order_by("title", "pk")
+                .values_list("title", flat=True)
+            )
+            if uncredited:
+                raise NominationRefused(_credits_missing(uncredited), code="no_credits")
         Collab.objects.filter(pk__in=decided).update(status=status)
+        # Its discussion opens with it (and a rejected one's stays closed).
+        threads_set_public_from(
+            thread_ids=Collab.objects.filter(pk__in=decided).values("thread_id"),
+            public_from=timezone.now() if approve else None,
+        )
         # The nominating member hears about it once the decision is committed.
         for pk in decided:
             transaction.on_commit(lambda pk=pk: nomination_decided_email.enqueue(collab_id=pk))
@@ -487,7 +572,16 @@ def votes_delete_for_member(user) -> int:
 
 
 def collab_thread_sync(*, collab: Collab) -> None:
-    """Keep the discussion pointing at the collab's page after its slug or title changed."""
-    url = collab.get_absolute_url()
-    if (collab.thread.page_url, collab.thread.title) != (url, collab.title):
-        thread_set_page(thread=collab.thread, page_url=url, title=collab.title)
+    """Keep the discussion pointing at the collab's page after its slug or title changed,
+    and public exactly while the collab is published (the admin's save comes here)."""
+    thread = collab.thread
+    public_from = None
+    if collab.status == CollabStatus.PUBLISHED:
+        already = thread.public_from is not None and thread.public_from <= timezone.now()
+        public_from = thread.public_from if already else timezone.now()
+    thread_sync(
+        thread=thread,
+        page_url=collab.get_absolute_url(),
+        title=collab.title,
+        public_from=public_from,
+    )

@@ -4,6 +4,8 @@ The task composes the message; core.tasks.send_email delivers it, with retries."
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from collabs.models import Collab, CollabStatus
 from core.tasks import crossover_task, queue_email
 from core.urls import absolute_url
@@ -30,5 +32,8 @@ def nomination_decided_email(*, collab_id: int) -> bool:
             "looked at it and decided not to add it to the catalogue this time (it may be "
             "there already, or not be a collab we cover).\n\n— The Crossover editors\n"
         )
-    queue_email(subject=subject, body=body, to=[member.email])
+    # Named as the site's other mail is ("[Crossover] …", allauth's prefix).
+    queue_email(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, to=[member.email]
+    )
     return True

@@ -325,10 +325,13 @@ def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
 def nominate(request: HtmxHttpRequest) -> HttpResponse:
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Over the limits it raises RateLimited: core.middleware answers with the 429 page.
         services.collab_nominate(user=request.user, **form.cleaned_data)
         messages.success(
             request,
             f"Thanks! “{form.cleaned_data['title']}” is waiting for an editor to check it.",
         )
         return redirect("collabs:list")
-    return render(request, "collabs/nominate.html", {"form": form})
+    # Over the limit, say so before the member types a nomination the site would refuse.
+    refusal = services.nomination_refusal(user=request.user)
+    return render(request, "collabs/nominate.html", {"form": form, "refusal": refusal})

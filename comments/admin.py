@@ -143,7 +143,14 @@ class ThreadAdmin(admin.ModelAdmin):
     list_display = ("__str__", "page_url", "comment_count", "is_locked", "last_activity_at")
     list_filter = ("is_locked",)
     search_fields = ("title", "page_url")
-    readonly_fields = ("is_locked", "comment_count", "last_activity_at", "created_at")
+    # public_from follows the owner (its status and publish time), never edited here.
+    readonly_fields = (
+        "public_from",
+        "is_locked",
+        "comment_count",
+        "last_activity_at",
+        "created_at",
+    )
     fields = ("title", "page_url", *readonly_fields)
     actions = [
         with_reason("Lock selected discussions", _lock, "discussions"),

@@ -12,7 +12,9 @@ one for the page of top-level comments, one for all their replies, and for membe
 one each for their likes, their mute and their email verification.
 
 Redirects (no-JS posts) go back to ``thread.get_absolute_url()``: the owner stores its
-page's path on the thread when creating it (``services.thread_create(page_url=...)``).
+page's path on the thread when creating it (``services.thread_create(page_url=...)``),
+with when the discussion becomes public (``public_from``; ``services.thread_sync`` keeps
+both up to date). A discussion that is not public shows no forms: only editors see it.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def _member_state(request: HttpRequest, thread: Thread) -> tuple[bool, str]:
     from comments.viewer import viewer_facts
 
     user = request.user
-    if thread.is_locked:
+    if thread.is_locked or not thread.is_public:
         return False, posting_refusal(thread=thread, user=user) or ""
     facts = viewer_facts(request)
     if facts is None:
@@ -119,13 +121,17 @@ def _member_state(request: HttpRequest, thread: Thread) -> tuple[bool, str]:
     return refusal is None, refusal or ""
 
 
-def decorate(comments: list[Comment], *, viewer, liked_ids: set[int]) -> None:
-    """Per-viewer display facts, computed once here so templates stay logic-free."""
+def decorate(
+    comments: list[Comment], *, viewer, liked_ids: set[int], open_thread: bool = True
+) -> None:
+    """Per-viewer display facts, computed once here so templates stay logic-free.
+
+    In a discussion that is not public (an editor's preview) nobody edits or deletes."""
     for comment in comments:
         comment.liked = comment.pk in liked_ids
         comment.mine = bool(viewer and viewer.is_authenticated and comment.author_id == viewer.pk)
-        comment.editable = comment.can_edit(viewer)
-        comment.deletable = comment.can_delete(viewer)
+        comment.editable = open_thread and comment.can_edit(viewer)
+        comment.deletable = open_thread and comment.can_delete(viewer)
         if not hasattr(comment, "children"):
             comment.children = []
 
@@ -226,7 +232,7 @@ def discussion_page(
     )
     comments = build_tree(rows, replies, viewer_id=viewer_id)
     liked_ids = {c.pk for c in rows + replies if getattr(c, "liked_by_viewer", False)}
-    decorate(rows + replies, viewer=viewer, liked_ids=liked_ids)
+    decorate(rows + replies, viewer=viewer, liked_ids=liked_ids, open_thread=thread.is_public)
     page_url = page_url or thread.get_absolute_url()
     _attach_heads(request, rows + replies, page_url)
     can_post, refusal = _member_state(request, thread)

@@ -6,12 +6,14 @@ from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 BODY_MAX_LENGTH = 5_000
 MAX_DEPTH = 3  # top-level comments are depth 1; replies to depth 3 attach at depth 3
@@ -28,11 +30,61 @@ def thread_topic(thread_id: int) -> str:
     return f"thread:{thread_id}"
 
 
+def is_site_path(url: str) -> bool:
+    """Whether `url` is a path on this site ("/collabs/apt/"): never another host (//x,
+    /\\x), a scheme (javascript:, https:) or anything with spaces or control characters."""
+    return (
+        bool(url)
+        and url.startswith("/")
+        and url.isprintable()
+        and not any(ch.isspace() for ch in url)
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
+
+
+def validate_site_path(url: str) -> None:
+    if url and not is_site_path(url):
+        raise ValidationError(
+            "Enter a path on this site, starting with “/”, such as /collabs/apt/.",
+            code="not_site_path",
+        )
+
+
+def can_preview(user) -> bool:
+    """Editors (staff who may view discussions in the admin) see a discussion that is not
+    public yet: a draft or scheduled article's, a nominated collab's. Nobody posts in it."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perm("comments.view_thread")
+    )
+
+
+class ThreadQuerySet(models.QuerySet):
+    def public(self) -> ThreadQuerySet:
+        return self.filter(public_q())
+
+
+def public_q(prefix: str = "") -> Q:
+    """Threads that are public now, as a filter (`prefix` for a relation: "thread__")."""
+    return Q(**{f"{prefix}public_from__lte": timezone.now()})
+
+
 class Thread(models.Model):
     """One discussion. Owners hold a one-to-one link to it; comments point at it.
 
     `page_url` and `title` are set by the owner (collab, article) when it creates the
     thread, so the comments app can link back to the owner's page without importing it.
+
+    `public_from` is when the discussion becomes visible to everyone, also set by the
+    owner (its services, whenever it is published, unpublished, approved, rejected or
+    scheduled): a published collab's approval time, an article's publish time (in the
+    future while it is scheduled, so it opens by itself), null while its owner is a draft,
+    a nomination or rejected. A thread that is not public is 404 to everyone but editors
+    (`can_preview`), everywhere, and nobody can post in it. It is a column of the thread
+    so the lists (latest comments, a profile's, notifications) filter on a table they
+    join anyway, and a view holding a thread knows without a query.
     """
 
     is_locked = models.BooleanField("locked", default=False)
@@ -40,9 +92,21 @@ class Thread(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     page_url = models.CharField(
-        max_length=300, blank=True, help_text="Path of the owner's page that shows this thread."
+        max_length=300,
+        blank=True,
+        validators=[validate_site_path],
+        help_text="Path of the owner's page that shows this thread, on this site: /collabs/apt/.",
     )
     title = models.CharField(max_length=200, blank=True)
+    public_from = models.DateTimeField(
+        "public from",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set by the owner: when its discussion becomes public (empty: not public).",
+    )
+
+    objects = ThreadQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -56,7 +120,25 @@ class Thread(models.Model):
         return self.title or f"Thread {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return self.page_url or reverse("comments:thread", kwargs={"thread_id": self.pk})
+        return self.owner_url or reverse("comments:thread", kwargs={"thread_id": self.pk})
+
+    @property
+    def owner_url(self) -> str:
+        """The owner's page, if `page_url` is a path on this site (a row written before
+        page_url was validated could hold anything: it links nowhere off-site)."""
+        return self.page_url if is_site_path(self.page_url) else ""
+
+    @property
+    def is_public(self) -> bool:
+        return self.public_from is not None and self.public_from <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether comments and replies may be posted (public and not locked)."""
+        return self.is_public and not self.is_locked
+
+    def visible_to(self, user) -> bool:
+        return self.is_public or can_preview(user)
 
     @property
     def topic(self) -> str:
@@ -119,8 +201,17 @@ class CommentQuerySet(models.QuerySet):
         """Every reply under the given top-level comments, in one query."""
         return self.filter(root_id__in=root_ids).order_by("created_at", "pk").for_display()
 
+    def in_public_threads(self) -> CommentQuerySet:
+        """Only comments in public discussions (on a table the lists join anyway)."""
+        return self.filter(public_q("thread__"))
+
     def latest_for_home(self, n: int = 5) -> list[Comment]:
-        return list(self.select_related("author", "thread").order_by("-created_at", "-pk")[:n])
+        """The latest comments in public discussions, with their threads (one query)."""
+        return list(
+            self.in_public_threads()
+            .select_related("author", "thread")
+            .order_by("-created_at", "-pk")[:n]
+        )
 
     def by_author(self, user) -> CommentQuerySet:
         return self.filter(author=user)
@@ -303,10 +394,16 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
+    def in_public_threads(self) -> NotificationQuerySet:
+        return self.filter(public_q("comment__thread__"))
+
     def for_list(self) -> NotificationQuerySet:
-        """Unread first, newest first; everything the list shows in the same query."""
-        return self.select_related("actor", "comment", "comment__thread").order_by(
-            models.F("read_at").desc(nulls_first=True), "-created_at", "-pk"
+        """Unread first, newest first; everything the list shows in the same query. Only
+        comments in public discussions: an unpublished one shows nowhere."""
+        return (
+            self.in_public_threads()
+            .select_related("actor", "comment", "comment__thread")
+            .order_by(models.F("read_at").desc(nulls_first=True), "-created_at", "-pk")
         )
 
 
@@ -345,9 +442,15 @@ class Notification(models.Model):
 
 class ModerationActionQuerySet(models.QuerySet):
     def for_log(self) -> ModerationActionQuerySet:
-        # editor_name is a snapshot; the joins give each target its link: a comment's
-        # permalink needs only its id, a discussion its page, a member their profile.
-        return self.select_related("thread", "member").order_by("-created_at", "-pk")
+        """The public log: editor_name is a snapshot; the joins give each target its link
+        (a comment's permalink needs only its id, a discussion its page, a member their
+        profile). An action on a discussion that is not public is left out: its title
+        would give the discussion away."""
+        return (
+            self.filter(Q(thread__isnull=True) | public_q("thread__"))
+            .select_related("thread", "member")
+            .order_by("-created_at", "-pk")
+        )
 
 
 class ModerationAction(models.Model):

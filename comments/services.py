@@ -26,6 +26,7 @@ from comments.models import (
     Mute,
     Notification,
     Thread,
+    validate_site_path,
 )
 from core import limits
 
@@ -68,16 +69,39 @@ class LikeResult:
 # Threads ---------------------------------------------------------------------
 
 
-def thread_create(*, page_url: str = "", title: str = "") -> Thread:
-    """A new, empty discussion. Owners pass the path of the page that shows it."""
-    return Thread.objects.create(page_url=page_url, title=title)
+def thread_create(*, page_url: str = "", title: str = "", public_from: datetime | None) -> Thread:
+    """A new, empty discussion. Owners pass the path of the page that shows it, and when
+    it becomes public (None: not yet). There is no default: an owner must say."""
+    thread = Thread(page_url=page_url, title=title, public_from=public_from)
+    thread.full_clean(validate_unique=False, validate_constraints=False)
+    thread.save()
+    return thread
 
 
 def thread_set_page(*, thread: Thread, page_url: str, title: str = "") -> Thread:
     """Point a thread at its owner's page (e.g. after the owner's slug changed)."""
+    validate_site_path(page_url)
     thread.page_url, thread.title = page_url, title
     thread.save(update_fields=["page_url", "title"])
     return thread
+
+
+def thread_sync(
+    *, thread: Thread, page_url: str, title: str, public_from: datetime | None
+) -> Thread:
+    """What an owner calls whenever it is saved or changes state: the thread follows its
+    page, title and visibility (writes only if something differs)."""
+    if (thread.page_url, thread.title) != (page_url, title):
+        thread_set_page(thread=thread, page_url=page_url, title=title)
+    if thread.public_from != public_from:
+        threads_set_public_from(thread_ids=[thread.pk], public_from=public_from)
+        thread.public_from = public_from
+    return thread
+
+
+def threads_set_public_from(*, thread_ids, public_from: datetime | None) -> int:
+    """Owners' bulk state changes (publish, unpublish, approve, reject) in one statement."""
+    return Thread.objects.filter(pk__in=thread_ids).update(public_from=public_from)
 
 
 # Posting ---------------------------------------------------------------------
@@ -87,8 +111,13 @@ def active_mute(user) -> Mute | None:
     return Mute.objects.active().filter(member=user).order_by("-until").first()
 
 
+NOT_PUBLIC = "This discussion opens when its page is published."
+
+
 def posting_refusal(*, thread: Thread, user, mute: Mute | None = None) -> str | None:
     """Why this member may not post in this thread right now, or None."""
+    if not thread.is_public:
+        return NOT_PUBLIC
     if thread.is_locked:
         return "This discussion is locked: no new comments or replies."
     mute = mute if mute is not None else active_mute(user)
@@ -495,7 +524,9 @@ def member_unmute(*, member, editor, reason: str) -> ModerationAction:
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
-    notification = Notification.objects.for_recipient(user).get(pk=notification_id)
+    notification = (
+        Notification.objects.for_recipient(user).in_public_threads().get(pk=notification_id)
+    )
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

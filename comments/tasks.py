@@ -21,6 +21,8 @@ def send_notification_emails(notification_ids: list[int]) -> int:
         recipient__email_notifications=True,
         recipient__is_active=True,
     ).select_related("recipient", "actor", "comment", "comment__thread")
+    # A discussion closed meanwhile (its article unpublished) sends nothing.
+    notifications = notifications.in_public_threads()
     sent = 0
     for notification in notifications:
         context = {

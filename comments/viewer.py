@@ -17,7 +17,7 @@ from django.db.models import DateTimeField
 from django.utils import timezone
 
 from accounts.access import remember_verified
-from comments.models import Comment, CommentLike, Mute, Notification
+from comments.models import Comment, CommentLike, Mute, Notification, Thread
 from core.models import Generation, Topic
 from core.page_cache import EVERYTHING
 from core.sql import column, placeholders
@@ -111,7 +111,7 @@ def compose_slot_state(request, keys) -> dict[int, str]:
 def apply_compose(discussion, variant: str) -> None:
     from comments.forms import CommentForm
 
-    if discussion.thread.is_locked:
+    if discussion.thread.is_locked or not discussion.thread.is_public:
         return
     discussion.can_post = variant == "form"
     discussion.form = CommentForm() if discussion.can_post else None
@@ -130,7 +130,9 @@ def _sql(topic_count: int) -> str:
     return f"""
         SELECT
           (SELECT COUNT(*) FROM {Notification._meta.db_table} n
-            WHERE n.recipient_id = %s AND n.read_at IS NULL),
+            JOIN {Comment._meta.db_table} c ON c.id = n.comment_id
+            JOIN {Thread._meta.db_table} t ON t.id = c.thread_id
+            WHERE n.recipient_id = %s AND n.read_at IS NULL AND t.public_from <= %s),
           EXISTS(SELECT 1 FROM {EmailAddress._meta.db_table} e
             WHERE e.user_id = %s AND e.verified = %s),
           m.until, m.reason,
@@ -147,7 +149,8 @@ def _sql(topic_count: int) -> str:
 
 def _query(user, topics: tuple[str, ...]) -> ViewerFacts:
     with connection.cursor() as cursor:
-        params = [user.pk, user.pk, True, *topics, user.pk, timezone.now()]
+        now = timezone.now()
+        params = [user.pk, now, user.pk, True, *topics, user.pk, now]
         cursor.execute(_sql(len(topics)), params)
         unread, verified, until, reason, generation, newest, structure = cursor.fetchone()
     if isinstance(until, str):

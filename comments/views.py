@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -41,8 +43,24 @@ def _back_to(comment: Comment) -> HttpResponse:
     return redirect(f"{comment.thread.get_absolute_url()}#{comment.anchor}")
 
 
-def _comment_for(request: HttpRequest, comment_id: int) -> Comment:
-    return get_object_or_404(Comment.objects.select_related("author", "thread"), pk=comment_id)
+def _thread_for(request: HttpRequest, thread_id: int, *, preview: bool = False) -> Thread:
+    """The thread, if the viewer may see it: a discussion whose owner is not public is 404
+    to everyone; with `preview` (reading, never writing) editors see it too."""
+    thread = get_object_or_404(Thread, pk=thread_id)
+    _check_visible(request, thread, preview=preview)
+    return thread
+
+
+def _check_visible(request: HttpRequest, thread: Thread, *, preview: bool) -> None:
+    if not thread.is_public and not (preview and thread.visible_to(request.user)):
+        raise Http404("No such discussion.")
+
+
+def _comment_for(request: HttpRequest, comment_id: int, *, preview: bool = False) -> Comment:
+    """The comment, if the viewer may see its discussion (see _thread_for)."""
+    comment = get_object_or_404(Comment.objects.select_related("author", "thread"), pk=comment_id)
+    _check_visible(request, comment.thread, preview=preview)
+    return comment
 
 
 def _decorated(request: HttpRequest, comment: Comment) -> Comment:
@@ -63,15 +81,21 @@ def _decorated(request: HttpRequest, comment: Comment) -> Comment:
 @require_GET
 def thread_detail(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
     """A discussion on its own page (owners show it on theirs; this one serves links and tests)."""
-    thread = get_object_or_404(Thread, pk=thread_id)
+    thread = _thread_for(request, thread_id, preview=True)
     discussion = discussion_page(request, thread, page_url=request.path)
-    return render(request, "comments/thread.html", {"thread": thread, "discussion": discussion})
+    context = {"thread": thread, "discussion": discussion, "preview": not thread.is_public}
+    response = render(request, "comments/thread.html", context)
+    if context["preview"]:
+        # An editor's preview must never be cached or indexed, wherever the link ends up.
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_GET
 def thread_more(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
     """The next page of top-level comments, appended in place by htmx."""
-    thread = get_object_or_404(Thread, pk=thread_id)
+    thread = _thread_for(request, thread_id, preview=True)
     discussion = discussion_page(request, thread)
     if not _is_htmx(request):
         return redirect(discussion.url(**{"comments_page": discussion.page}))
@@ -81,8 +105,12 @@ def thread_more(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
 @require_GET
 def permalink(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     """A comment's address: its place on the owner's page; with htmx, its card (edit cancel)."""
-    comment = _comment_for(request, comment_id)
+    comment = _comment_for(request, comment_id, preview=True)
     if not _is_htmx(request):
+        if not comment.thread.is_public:
+            # An editor's preview: the owner's page may not preview (a nominated collab).
+            thread_page = reverse("comments:thread", args=[comment.thread_id])
+            return redirect(f"{thread_page}#{comment.anchor}")
         return _back_to(comment)
     context = {"discussion": discussion_shell(request, comment.thread)}
     context["comment"] = _decorated(request, comment)
@@ -162,7 +190,7 @@ def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) ->
 @require_POST
 @verified_member_required
 def comment_post(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
-    return _create(request, get_object_or_404(Thread, pk=thread_id), parent=None)
+    return _create(request, _thread_for(request, thread_id), parent=None)
 
 
 @require_http_methods(["GET", "POST"])

@@ -291,6 +291,9 @@ CROSSOVER_LIMITS = {
     # Every member: likes given, core.ratelimit; flags raised, counted in the database.
     "likes": {"limit": 50, "period": 24 * 3600},
     "flags": {"limit": 20, "period": 24 * 3600},
+    # Every member: collabs nominated (each waits for an editor), counted in the database.
+    "nominations": {"limit": 5, "period": 3600},
+    "nominations_daily": {"limit": 20, "period": 24 * 3600},
     # Accounts created from one client address (allauth's idea of it), in the database.
     "signups_per_ip": {"limit": 10, "period": 24 * 3600},
     # Failed logins, counted in the database (accounts.attempts) on top of allauth's cache

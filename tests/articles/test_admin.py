@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
 from collabs.models import Collab, CollabStatus
-from collabs.services import collab_nominate
+from collabs.services import CreditSpec, artist_create, collab_credits_set, collab_nominate
 from tests.articles.conftest import make_article
 from tests.images import bad_uploads, stored_files, valid_upload
 
@@ -215,6 +215,11 @@ def test_nomination_decisions_change_what_the_public_sees_and_tell_the_member(
         link="https://example.com/seven",
     )
     assert client.get(collab.get_absolute_url()).status_code == 404
+    # The editor adds the credits the member typed (approval needs them).
+    collab_credits_set(
+        collab=collab,
+        credits=[CreditSpec(artist=artist_create(name="Jung Kook", country="KR"))],
+    )
     changelist = reverse("admin:collabs_collab_changelist")
     queue = editor_client.get(changelist, {"nominations": "waiting"})
     assert [c.title for c in queue.context["cl"].result_list] == ["Seven"]

@@ -256,6 +256,7 @@ def test_editors_approve_or_reject_nominations(member):
         )
 
     keep, drop = nominate("Keep"), nominate("Drop")
+    services.collab_credits_set(collab=keep, credits=[services.CreditSpec(artist=make_artist("X"))])
     assert services.nominations_decide(collabs=[keep], approve=True) == 1
     assert services.nominations_decide(collabs=[drop], approve=False) == 1
     assert _fresh(keep).status == CollabStatus.PUBLISHED

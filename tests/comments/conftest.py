@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,16 +10,22 @@ from django.utils import timezone
 from comments import services
 from tests.factories import MemberFactory
 
+# A discussion public since long ago, as a published owner's is (comments.models.Thread);
+# before any date a test travels to.
+OPEN = datetime(2000, 1, 1, tzinfo=UTC)
+
 
 @pytest.fixture
 def thread(db):
-    return services.thread_create(page_url="/comments-test-owner/", title="APT. discussion")
+    return services.thread_create(
+        page_url="/comments-test-owner/", title="APT. discussion", public_from=OPEN
+    )
 
 
 @pytest.fixture
 def standalone_thread(db):
     """A thread with no owner page: it lives on /comments/thread/<id>/."""
-    return services.thread_create(title="Standalone")
+    return services.thread_create(title="Standalone", public_from=OPEN)
 
 
 def _seasoned(**kwargs):

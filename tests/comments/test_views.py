@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, ModerationAction, Notification
+from tests.comments.conftest import OPEN
 from tests.factories import UserFactory
 
 HTMX = {"HX-Request": "true"}
@@ -459,8 +460,8 @@ def test_thread_page_queries_do_not_grow_with_comments(
 ):
     authors = [make_member() for _ in range(4)]
     viewer = authors[1]
-    small = services.thread_create(title="small")
-    large = services.thread_create(title="large")
+    small = services.thread_create(title="small", public_from=OPEN)
+    large = services.thread_create(title="large", public_from=OPEN)
     _fill(small, authors, 5, post)
     comments = _fill(large, authors, 500, post)
     for comment in comments[:50]:
@@ -485,7 +486,7 @@ def test_thread_page_queries_do_not_grow_with_comments(
 def test_notifications_and_moderation_log_queries_are_constant(
     django_assert_num_queries, member, make_member, editor, post, no_rate_limits
 ):
-    thread = services.thread_create(title="t")
+    thread = services.thread_create(title="t", public_from=OPEN)
     client = client_for(member)
     others = [make_member() for _ in range(3)]
 

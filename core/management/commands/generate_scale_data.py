@@ -233,7 +233,8 @@ class Command(BaseCommand):
         threads = self.bulk(
             Thread,
             [
-                Thread(page_url=f"/collabs/{s}/", title=t)
+                # Every collab here is published: its discussion is public.
+                Thread(page_url=f"/collabs/{s}/", title=t, public_from=self.now)
                 for s, t in zip(slugs, titles, strict=True)
             ],
             "collab threads",
@@ -315,7 +316,11 @@ class Command(BaseCommand):
         threads = self.bulk(
             Thread,
             [
-                Thread(page_url=f"/articles/scale-article-{i}/", title=f"Story {i}")
+                Thread(
+                    page_url=f"/articles/scale-article-{i}/",
+                    title=f"Story {i}",
+                    public_from=self.now - timedelta(hours=i + 1),  # its article's time
+                )
                 for i in range(n)
             ],
             "article threads",
