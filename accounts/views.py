@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,6 +27,8 @@ STORAGE_FAILED = (
 
 @require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
+    if "\x00" in username:  # no username has one, and PostgreSQL cannot compare it
+        raise Http404("No such member.")
     member = get_object_or_404(User.objects.filter(is_active=True), username__iexact=username)
     if member.username != username:
         return redirect(member, permanent=True)

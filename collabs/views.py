@@ -95,7 +95,8 @@ def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
 @require_GET
 @cache_page_for_visitors
 def collab_list(request: HtmxHttpRequest) -> HttpResponse:
-    genres, artists = _filter_choices(request, request.GET.get("artist", "").strip())
+    asked = CatalogueForm.artist_lookup(request.GET.get("artist", ""))
+    genres, artists = _filter_choices(request, asked)
     form = CatalogueForm(request.GET, years=_release_years(request), genres=genres, artists=artists)
     filters = form.filters()
     collabs = Collab.objects.published().catalogue(**filters).for_list(user=request.user)
@@ -120,6 +121,7 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         "sort_label": SORTS[filters["sort"]],
         "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
         "is_filtered": any(k != "sort" for k in shown),
+        "filter_notes": form.notes(),
         # The filter form is shared by everyone who asks for the same filters (it still
         # saves a member ~0.5 ms of rendering); free-text searches render it afresh
         # rather than fill the cache.
@@ -236,7 +238,12 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
     if result.message:
         messages.warning(request, result.message)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # A path on this site, nothing else: a bare word would be taken for a URL name.
+    if not (
+        back.startswith("/")
+        and back.isprintable()
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
         back = collab.get_absolute_url()
     return redirect(back)
 

@@ -1,0 +1,215 @@
+"""No input in any path or query parameter, nor any posted field, answers 5xx (SPEC §4).
+
+Walks every URL pattern the resolver knows (tests/hostile.py) with every hostile value:
+in each path parameter, in each query parameter the page reads and in each field of each
+form it posts, as a visitor, a member and a member's htmx request. Each request runs in
+its own savepoint, so one failure on PostgreSQL does not hide the next. Run with `-s` to
+see how many requests it made.
+"""
+
+from __future__ import annotations
+
+import time
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
+from django.db import transaction
+from django.http import QueryDict
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from tests import hostile
+
+pytestmark = pytest.mark.django_db
+
+VIEWERS = ("visitor", "member", "htmx")
+# Allauth answers every POST route's GET with a page holding its form; our POST-only
+# routes are listed in hostile.POST_FIELDS.
+READS: dict[str | None, set[str]] = {}
+
+
+class RecordingQueryDict(QueryDict):
+    """request.GET that notes which parameters the view asked for (by route name)."""
+
+    route: str | None = None
+
+    def _note(self, key) -> None:
+        READS.setdefault(RecordingQueryDict.route, set()).add(key)
+
+    def __getitem__(self, key):
+        self._note(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self._note(key)
+        return super().__contains__(key)
+
+    def get(self, key, default=None):
+        self._note(key)
+        return super().get(key, default)
+
+    def getlist(self, key, default=None):
+        self._note(key)
+        return super().getlist(key, default)
+
+
+class RecordingGET:
+    def __get__(self, request, owner=None):
+        if request is None:
+            return self
+        value = RecordingQueryDict(
+            request.environ.get("QUERY_STRING", "").encode("iso-8859-1"),
+            encoding=request._encoding,
+        )
+        request.__dict__["GET"] = value
+        return value
+
+
+class PostForms(HTMLParser):
+    """{action path: field names} of the POST forms on a page."""
+
+    def __init__(self, page_path: str):
+        super().__init__()
+        self.page_path, self.forms, self.current = page_path, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            action = urlsplit(attrs.get("action") or self.page_path).path or self.page_path
+            self.current = self.forms.setdefault(action, set())
+        elif tag in {"input", "textarea", "select", "button"} and self.current is not None:
+            self.current.add(attrs.get("name") or "csrfmiddlewaretoken")
+            self.current.discard("csrfmiddlewaretoken")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+class Walker:
+    def __init__(self, people):
+        self.people = people
+        self.clients = {"visitor": Client(), "member": Client(), "editor": Client()}
+        self.clients["member"].force_login(people.member)
+        self.clients["editor"].force_login(people.editor)
+        self.requests = 0
+        self.failures: list[str] = []
+
+    def send(self, viewer: str, method: str, url: str, body: str | None = None):
+        client = self.clients["member" if viewer == "htmx" else viewer]
+        headers = {"HX-Request": "true"} if viewer == "htmx" else {}
+        try:
+            RecordingQueryDict.route = resolve(urlsplit(url).path).view_name
+        except Resolver404:
+            RecordingQueryDict.route = None
+        self.requests += 1
+        try:
+            with transaction.atomic():
+                if method == "GET":
+                    response = client.get(url, headers=headers)
+                else:
+                    response = client.post(
+                        url,
+                        data=(body or "").encode("ascii"),
+                        content_type="application/x-www-form-urlencoded",
+                        headers=headers,
+                    )
+        except Exception as error:  # noqa: BLE001 - every failure is reported at the end
+            self.failures.append(f"{viewer} {method} {url[:150]} {body and body[:80]}: {error!r}")
+            return None
+        finally:
+            session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+            if viewer != "visitor" and (session is None or not session.value):
+                # A hostile post logged the member out: log them back in.
+                client.force_login(self.people.editor if viewer == "editor" else self.people.member)
+        if response.status_code >= 500:
+            self.failures.append(f"{viewer} {method} {url[:150]}: {response.status_code}")
+        return response
+
+
+def _fill(route: hostile.Route, cast: dict) -> dict[str, str]:
+    return {
+        param: cast.get((route.name, param), hostile.PLACEHOLDER)
+        if route.accepts(param, cast.get((route.name, param), hostile.PLACEHOLDER))
+        else "x"
+        for param in route.params
+    }
+
+
+def _viewer(*indexes: int) -> str:
+    """Rotate the viewers over values and parameters: each value reaches each viewer on
+    a page with three parameters or more, at a third of the requests."""
+    return VIEWERS[sum(indexes) % len(VIEWERS)]
+
+
+def test_no_hostile_value_answers_5xx(people, monkeypatch, capsys):
+    monkeypatch.setattr(WSGIRequest, "GET", RecordingGET())
+    READS.clear()
+    started = time.monotonic()
+    walker = Walker(people)
+    cast = hostile.cast_values(people)
+    values = list(hostile.VALUES.values())
+    # {(action, viewer): field names}: each form is posted by whoever was shown it.
+    post_targets: dict[tuple[str, str], set[str]] = {}
+
+    for route in hostile.routes():
+        valid = _fill(route, cast)
+        url = route.url(**valid)
+        # The page as it is, and the POST forms it holds.
+        for viewer in VIEWERS:
+            response = walker.send(viewer, "GET", url)
+            if response is not None and "html" in response.get("Content-Type", ""):
+                forms = PostForms(url)
+                forms.feed(response.content.decode(errors="replace"))
+                for action, names in forms.forms.items():
+                    post_targets.setdefault((action, viewer), set()).update(names)
+        if route.name in hostile.POST_FIELDS:
+            for viewer in VIEWERS:
+                names = post_targets.setdefault((url, viewer), set())
+                names.update(hostile.POST_FIELDS[route.name])
+        # Each hostile value in each path parameter.
+        for p, param in enumerate(route.params):
+            for v, value in enumerate(values):
+                if route.accepts(param, value):
+                    hostile_url = route.url(**{**valid, param: value})
+                    walker.send(_viewer(p, v), "GET", hostile_url)
+                    if route.name in hostile.POST_FIELDS:
+                        walker.send(_viewer(p, v, 1), "POST", hostile_url)
+        # Each hostile value in each query parameter the page reads; junk in one it doesn't.
+        for p, name in enumerate(hostile.QUERY_PARAMS.get(route.name, [])):
+            for v, value in enumerate(values):
+                walker.send(_viewer(p, v), "GET", f"{url}?{name}={value}")
+        for v, value in enumerate(hostile.JUNK_VALUES):
+            walker.send(_viewer(v), "GET", f"{url}?{hostile.JUNK_PARAM}={value}")
+
+    # Each hostile value in every field of every form, all at once.
+    for (action, viewer), names in sorted(post_targets.items()):
+        if action.startswith("/admin/"):
+            continue
+        for value in values:
+            body = "&".join(f"{name}={value}" for name in sorted(names))
+            walker.send(viewer, "POST", action, body)
+
+    # The editors' back office, sampled.
+    for path, names in hostile.ADMIN_SAMPLE.items():
+        for name in names:
+            for value in values:
+                walker.send("editor", "GET", f"{path}?{name}={value}")
+
+    elapsed = time.monotonic() - started
+    with capsys.disabled():
+        print(f"\nhostile walk: {walker.requests} requests in {elapsed:.1f} s")
+    assert not walker.failures, "\n".join(walker.failures[:40]) + (
+        f"\n… {len(walker.failures)} failures in all"
+    )
+
+    unlisted = {
+        route: sorted(keys - set(hostile.QUERY_PARAMS.get(route, [])) - {hostile.JUNK_PARAM})
+        for route, keys in READS.items()
+        if route and not route.startswith("admin:")
+    }
+    unlisted = {route: keys for route, keys in unlisted.items() if keys}
+    assert not unlisted, f"views read parameters tests/hostile.py does not name: {unlisted}"
