@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -103,6 +103,13 @@ class CatalogueForm(forms.Form):
         self.fields["year"].choices = [("", "Any year"), *((y, str(y)) for y in years)]
         self.fields["genre"].choices = [("", "Any genre"), *genres]
         self.fields["artist"].widget.choices = [("", "Any artist"), *artists]
+        for name in ("q", "artist"):
+            # Django's own refusal of NUL says nothing of what the page does instead:
+            # clean_q and clean_artist refuse it (and every control character) and say so.
+            field = self.fields[name]
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
 
     @staticmethod
     def artist_lookup(raw: str) -> str:

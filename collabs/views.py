@@ -31,6 +31,7 @@ from collabs.models import (
     Vote,
     collaborators_of,
 )
+from comments import discussion
 from comments.discussion import discussion_context
 from comments.models import COMMENTS_TOPIC
 from core.limits import wait_text
@@ -93,7 +94,7 @@ def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(reads=[*CatalogueForm.base_fields, "page"])
 def collab_list(request: HtmxHttpRequest) -> HttpResponse:
     asked = CatalogueForm.artist_lookup(request.GET.get("artist", ""))
     genres, artists = _filter_choices(request, asked)
@@ -140,7 +141,7 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(reads=discussion.QUERY_PARAMS)
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # The rank counts the collabs ahead (~2.5 ms at 10,000): the same for everyone until
     # the next write, so it is computed in the collab's query once and then shared.

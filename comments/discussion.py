@@ -36,6 +36,8 @@ from core import page_cache, pagination
 
 PAGE_SIZE = 20
 SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
+# What a page showing a discussion reads from its URL (for its page cache key).
+QUERY_PARAMS = (SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM)
 
 
 @dataclass

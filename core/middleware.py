@@ -78,11 +78,12 @@ class PrivacyHeadersMiddleware:
 
     A response belongs to one person when the request came with a session (a member, or
     anyone the site is keeping something for) or a flash message, or when the response
-    sets a cookie: a shared cache (a CDN, a company proxy) must never keep it for the
-    next visitor. Nearly every page says `Vary: Cookie` (its header asks the session who
-    is there), which correct caches honour; many don't, hence `private`. A visitor's page
-    without cookies to set stays cacheable, as the page cache (core/page_cache.py) serves
-    it to every visitor. Listed above the session, CSRF and messages middleware so that
+    sets a cookie (a page with a form carries the visitor's own CSRF token and renews
+    its cookie): a shared cache (a CDN, a company proxy) must never keep it for the next
+    visitor. Nearly every response says `Vary: Cookie` (a middleware asks the session who
+    is there), which correct caches honour and many don't, hence `private`; but without
+    a session cookie nothing in it is anyone's own, so robots.txt, the sitemap and the
+    feed stay cacheable. Listed above the session, CSRF and messages middleware so that
     the cookies they set are seen here.
     """
 

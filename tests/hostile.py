@@ -166,6 +166,8 @@ def _route(raw: str, name: str | None) -> Route:
         [*_ROUTE_PARAM.finditer(raw), *_REGEX_GROUP.finditer(raw)], key=lambda m: m.start()
     )
     for match in tokens:
+        if match.start() < position:  # the <name> inside a (?P<name>…) group
+            continue
         literal = raw[position : match.start()]
         parts.append(literal.replace("^", "").replace("$", "").replace("{", "{{"))
         if "regex" in match.groupdict():
