@@ -5,6 +5,10 @@ cookie — visitors who are certainly not logged in and have no flash message
 waiting. Members always get a fresh page (their vote state, name and tokens are
 theirs alone).
 
+Which page: the path and only the query parameters its view reads (declared with
+`cache_page_for_visitors(reads=...)`); the rest (?utm_source=, ?fbclid=) is dropped from
+the request before the key is made and the view runs, so junk never adds an entry.
+
 What is cached: the rendered page, with the two per-request secrets replaced by
 placeholders while it renders — the CSRF token and the CSP nonce. Each response,
 fresh or cached, gets the visitor's own masked CSRF token (and cookie) and this

@@ -67,6 +67,8 @@ QUERY_PARAMS: dict[str | None, list[str]] = {
     "mfa_authenticate": ["next"],
     "account_confirm_login_code": ["next"],
     "account_inactive": ["next"],
+    "account_confirm_email": ["next"],
+    "account_reset_password_from_key": ["next"],
     "account_email_verification_sent": ["next"],
     "account_reset_password": ["next"],
     "account_reset_password_done": ["next"],

@@ -148,7 +148,7 @@ def _viewer(*indexes: int) -> str:
 def test_no_hostile_value_answers_5xx(people, monkeypatch, capsys):
     monkeypatch.setattr(WSGIRequest, "GET", RecordingGET())
     READS.clear()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     walker = Walker(people)
     cast = hostile.cast_values(people)
     values = list(hostile.VALUES.values())
@@ -199,9 +199,9 @@ def test_no_hostile_value_answers_5xx(people, monkeypatch, capsys):
             for value in values:
                 walker.send("editor", "GET", f"{path}?{name}={value}")
 
-    elapsed = time.monotonic() - started
+    elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
     with capsys.disabled():
-        print(f"\nhostile walk: {walker.requests} requests in {elapsed:.1f} s")
+        print(f"\nhostile walk: {walker.requests} requests in {elapsed:.1f} s ({cpu:.1f} s CPU)")
     assert not walker.failures, "\n".join(walker.failures[:40]) + (
         f"\n… {len(walker.failures)} failures in all"
     )
@@ -213,3 +213,25 @@ def test_no_hostile_value_answers_5xx(people, monkeypatch, capsys):
     }
     unlisted = {route: keys for route, keys in unlisted.items() if keys}
     assert not unlisted, f"views read parameters tests/hostile.py does not name: {unlisted}"
+
+
+def test_the_page_cache_takes_every_hostile_value(people, settings, capsys):
+    """The same values through the page cache: its keys, the parameters it keeps, the
+    fragments it shares. Cached views only (they declare what they read)."""
+    settings.PAGE_CACHE_SECONDS = 60
+    walker = Walker(people)
+    cast = hostile.cast_values(people)
+    for route in hostile.routes():
+        url = route.url(**_fill(route, cast))
+        reads = getattr(resolve(urlsplit(url).path).func, "page_cache_reads", None)
+        if reads is None:
+            continue
+        names = [*sorted(reads), hostile.JUNK_PARAM]
+        for v, value in enumerate(hostile.VALUES.values()):
+            for p, name in enumerate(names):
+                # The worst twice: the render that stores the page, and one served from it.
+                for _ in range(1 + (value in hostile.JUNK_VALUES)):
+                    walker.send(_viewer(p, v), "GET", f"{url}?{name}={value}")
+    with capsys.disabled():
+        print(f"\nhostile walk through the page cache: {walker.requests} requests")
+    assert not walker.failures, "\n".join(walker.failures[:40])
