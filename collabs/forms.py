@@ -164,10 +164,11 @@ class CatalogueForm(forms.Form):
             "crossover": bool(cleaned.get("crossover")),
         }
 
-    def notes(self) -> list[str]:
-        """What the page says about each filter value it could not use (the artist's is
-        said next to the artist filter)."""
-        notes = []
+    def notes(self, *, artist: bool = False) -> list[str]:
+        """What the page says about each filter value it could not use. The artist's is
+        said next to the artist filter; with `artist`, here too (for the list alone,
+        updated in place without the filters)."""
+        notes = [str(error) for error in self.errors.get("artist", [])] if artist else []
         for name in ("q", "sort", "year", "genre"):
             if name not in self.errors:
                 continue

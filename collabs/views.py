@@ -122,7 +122,7 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         "sort_label": SORTS[filters["sort"]],
         "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
         "is_filtered": any(k != "sort" for k in shown),
-        "filter_notes": form.notes(),
+        "filter_notes": form.notes(artist=_wants_partial(request)),
         # The filter form is shared by everyone who asks for the same filters (it still
         # saves a member ~0.5 ms of rendering); free-text searches render it afresh
         # rather than fill the cache.

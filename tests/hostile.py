@@ -2,7 +2,7 @@
 
 tests/core/test_hostile_walk.py sends each value below in every path parameter of every
 URL pattern the resolver knows and in every query parameter its view reads (and, for
-forms, every field it posts), as a visitor, a member and a member's htmx request, and
+forms, every field it posts), as a visitor and a member, with and without htmx, and
 asserts that nothing answers 5xx. A new route is covered without adding anything here;
 a new query parameter must be named in QUERY_PARAMS (the walk fails when a view reads
 one that is not listed), a new POST-only route's fields in POST_FIELDS.

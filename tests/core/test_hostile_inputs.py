@@ -42,6 +42,9 @@ def test_a_nul_in_the_artist_filter_is_said_not_understood(people, client):
     assert response.status_code == 200
     assert "was not understood, so every artist is shown" in html
     assert "APT." in html  # every collab still listed
+    # Updated in place (htmx): the list alone says it.
+    response = client.get("/collabs/?artist=%00", headers=HX)
+    assert "was not understood, so every artist is shown" in notes(response.content.decode())
 
 
 def test_a_nul_in_the_catalogue_search_is_said_not_understood(people, client):

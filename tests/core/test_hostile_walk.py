@@ -2,7 +2,7 @@
 
 Walks every URL pattern the resolver knows (tests/hostile.py) with every hostile value:
 in each path parameter, in each query parameter the page reads and in each field of each
-form it posts, as a visitor, a member and a member's htmx request. Each request runs in
+form it posts, as a visitor and a member, each with and without htmx. Each request runs in
 its own savepoint, so one failure on PostgreSQL does not hide the next. Run with `-s` to
 see how many requests it made.
 """
@@ -25,7 +25,7 @@ from tests import hostile
 
 pytestmark = pytest.mark.django_db
 
-VIEWERS = ("visitor", "member", "htmx")
+VIEWERS = ("visitor", "member", "htmx", "visitor-htmx")
 # Allauth answers every POST route's GET with a page holding its form; our POST-only
 # routes are listed in hostile.POST_FIELDS.
 READS: dict[str | None, set[str]] = {}
@@ -99,8 +99,8 @@ class Walker:
         self.failures: list[str] = []
 
     def send(self, viewer: str, method: str, url: str, body: str | None = None):
-        client = self.clients["member" if viewer == "htmx" else viewer]
-        headers = {"HX-Request": "true"} if viewer == "htmx" else {}
+        client = self.clients[{"htmx": "member", "visitor-htmx": "visitor"}.get(viewer, viewer)]
+        headers = {"HX-Request": "true"} if "htmx" in viewer else {}
         try:
             RecordingQueryDict.route = resolve(urlsplit(url).path).view_name
         except Resolver404:
@@ -122,7 +122,7 @@ class Walker:
             return None
         finally:
             session = client.cookies.get(settings.SESSION_COOKIE_NAME)
-            if viewer != "visitor" and (session is None or not session.value):
+            if not viewer.startswith("visitor") and (session is None or not session.value):
                 # A hostile post logged the member out: log them back in.
                 client.force_login(self.people.editor if viewer == "editor" else self.people.member)
         if response.status_code >= 500:
@@ -141,7 +141,7 @@ def _fill(route: hostile.Route, cast: dict) -> dict[str, str]:
 
 def _viewer(*indexes: int) -> str:
     """Rotate the viewers over values and parameters: each value reaches each viewer on
-    a page with three parameters or more, at a third of the requests."""
+    a page with four parameters or more, at a quarter of the requests."""
     return VIEWERS[sum(indexes) % len(VIEWERS)]
 
 
@@ -155,7 +155,8 @@ def test_no_hostile_value_answers_5xx(people, monkeypatch, capsys):
     # {(action, viewer): field names}: each form is posted by whoever was shown it.
     post_targets: dict[tuple[str, str], set[str]] = {}
 
-    for route in hostile.routes():
+    routes = hostile.routes()
+    for route in routes:
         valid = _fill(route, cast)
         url = route.url(**valid)
         # The page as it is, and the POST forms it holds.
@@ -201,7 +202,10 @@ def test_no_hostile_value_answers_5xx(people, monkeypatch, capsys):
 
     elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
     with capsys.disabled():
-        print(f"\nhostile walk: {walker.requests} requests in {elapsed:.1f} s ({cpu:.1f} s CPU)")
+        print(
+            f"\nhostile walk: {len(routes)} URL patterns, {len(post_targets)} forms, "
+            f"{walker.requests} requests in {elapsed:.1f} s ({cpu:.1f} s CPU)"
+        )
     assert not walker.failures, "\n".join(walker.failures[:40]) + (
         f"\n… {len(walker.failures)} failures in all"
     )
