@@ -211,12 +211,15 @@ def discussion_page(
     """The discussion as this request sees it: one page of top-level comments with all replies."""
     viewer = request.user
     page_cache.shows(request, thread.topic)
-    sort = request.GET.get(SORT_PARAM, Comment.DEFAULT_SORT)
+    sort = request.GET.get(SORT_PARAM) or Comment.DEFAULT_SORT
+    notes = []
     if sort not in Comment.SORTS:
+        label = Comment.SORT_LABELS[Comment.DEFAULT_SORT].lower()
+        notes.append(f"“{pagination.shown(sort)}” is not a way to sort comments: {label} first.")
         sort = Comment.DEFAULT_SORT
-    page_note = ""
     if page is None:
-        page, page_note = pagination.requested_page(request.GET.get(PAGE_PARAM))
+        page, note = pagination.requested_page(request.GET.get(PAGE_PARAM))
+        notes.append(note)
     viewer_id = viewer.pk if viewer.is_authenticated else None
     shown = Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)
     offset = (page - 1) * PAGE_SIZE
@@ -224,7 +227,7 @@ def discussion_page(
     if not rows and page > 1:
         # Past the end (however far): the last page, saying so; one count, only then.
         last = max(1, -(-shown.count() // PAGE_SIZE))
-        page_note = pagination.past_the_end_note(request.GET.get(PAGE_PARAM), last)
+        notes.append(pagination.past_the_end_note(request.GET.get(PAGE_PARAM), last))
         page, offset = last, (last - 1) * PAGE_SIZE
         rows = list(shown[offset : offset + PAGE_SIZE + 1])
     has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
@@ -252,7 +255,7 @@ def discussion_page(
         can_post=can_post,
         reply_to=_int_param(request, REPLY_PARAM),
         edit_id=_int_param(request, EDIT_PARAM),
-        page_note=page_note,
+        page_note=" ".join(filter(None, notes)),
     )
 
 

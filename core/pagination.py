@@ -12,8 +12,10 @@ MAX_DIGITS = 12
 PAST_THE_END = 10**MAX_DIGITS
 
 
-def _shown(raw: str) -> str:
-    return raw if len(raw) <= 24 else f"{raw[:20]}…"
+def shown(raw: str) -> str:
+    """A value from the URL as a note may quote it: short, control characters replaced."""
+    text = "".join(c if c.isprintable() else "\ufffd" for c in raw)
+    return text if len(text) <= 24 else f"{text[:20]}…"
 
 
 def requested_page(raw: str | None) -> tuple[int, str]:
@@ -27,11 +29,11 @@ def requested_page(raw: str | None) -> tuple[int, str]:
         number = int(digits) if len(digits) <= MAX_DIGITS else PAST_THE_END
         if number >= 1:
             return number, ""
-    return 1, f"“{_shown(raw)}” is not a page number, so this is the first page."
+    return 1, f"“{shown(raw)}” is not a page number, so this is the first page."
 
 
 def past_the_end_note(raw: str | None, last: int) -> str:
-    return f"There is no page {_shown(raw or '')}: this is the last page, page {last}."
+    return f"There is no page {shown(raw or '')}: this is the last page, page {last}."
 
 
 def page_of(object_list, number: str | None, *, per_page: int, count=None) -> Page:

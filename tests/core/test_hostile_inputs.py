@@ -182,3 +182,11 @@ def test_valid_filters_say_nothing(people, client):
     html = client.get("/collabs/?year=2024&sort=new&crossover=on").content.decode()
     assert notes(html) == ""
     assert "APT." in html
+
+
+def test_an_unknown_comment_sort_is_said(people, client):
+    response = client.get(f"{people.collab.get_absolute_url()}?sort=a%00b")
+    assert response.status_code == 200
+    note = notes(response.content.decode())
+    assert "“a\ufffdb” is not a way to sort comments: newest first." in note
+    assert "APT. forever" in response.content.decode()
