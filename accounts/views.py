@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,6 +27,8 @@ STORAGE_FAILED = (
 
 @require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
+    if "\x00" in username:  # no username has one, and PostgreSQL cannot compare it
+        raise Http404("No such member.")
     # Through the look-alike key: "EDITOR", "ｅｄｉｔｏｒ" and "edıtor" find the one member
     # whose name they look like (the key is unique), and are sent to the canonical URL.
     member = get_object_or_404(User.objects.by_username(username).filter(is_active=True))

@@ -10,6 +10,7 @@ query (collab cards add their credits' prefetch): four queries, whatever the dat
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -42,6 +43,8 @@ class SearchResults:
     query: str
     groups: list[ResultGroup] = field(default_factory=list)
     problem: str = ""
+    # Said above the results: what was done to the query (it was cut short).
+    note: str = ""
 
     @property
     def total(self) -> int:
@@ -55,6 +58,12 @@ class SearchResults:
 def clean_query(raw: str | None) -> str:
     """One line of at most MAX_QUERY_LENGTH characters, spaces collapsed."""
     return " ".join((raw or "").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def _unreadable(query: str) -> bool:
+    """Control characters (NUL among them, which PostgreSQL refuses outright) are in no
+    title, name or article."""
+    return any(unicodedata.category(c) == "Cc" for c in query)
 
 
 def _on_postgres() -> bool:
@@ -164,12 +173,21 @@ def site_search(raw_query: str | None, *, user=None) -> SearchResults:
     query = clean_query(raw_query)
     if not query:
         return SearchResults(query="")
+    if _unreadable(query):
+        readable = "".join(c if unicodedata.category(c) != "Cc" else " " for c in query)
+        return SearchResults(
+            query=clean_query(readable),
+            problem="That search holds a control character that no title or name has, "
+            "so it was not run. Try typing it again.",
+        )
     if len(query) < MIN_QUERY_LENGTH:
         return SearchResults(
             query=query, problem=f"Type at least {MIN_QUERY_LENGTH} characters to search."
         )
+    cut = len(" ".join((raw_query or "").split())) > MAX_QUERY_LENGTH
     return SearchResults(
         query=query,
+        note=f"Only the first {MAX_QUERY_LENGTH} characters were searched for." if cut else "",
         groups=[
             ResultGroup(
                 "collabs", "Collabs", "collab", list(search_collabs(query, user=user)[:PER_KIND])

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from articles.search import site_search
+from comments import discussion
 from comments.discussion import discussion_context
 from core.page_cache import cache_page_for_visitors, depends_on
 from core.pagination import page_of
@@ -17,7 +18,7 @@ PAGE_SIZE = 10
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(reads=["page"])
 def article_list(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.published().for_list().newest()
     page = page_of(articles, request.GET.get("page"), per_page=PAGE_SIZE)
@@ -25,7 +26,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(reads=discussion.QUERY_PARAMS)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Visitors see published articles only; editors also preview drafts and scheduled ones."""
     articles = Article.objects.visible_to(request.user).for_detail(user=request.user)

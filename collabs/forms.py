@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -42,9 +43,26 @@ class QuickSelect(forms.Select):
         return mark_safe(f"<select{opening}>{options}</select>")  # noqa: S308 - escaped above
 
 
+# The longest `?artist=` looked up: no artist's name or slug is longer.
+ARTIST_MAX_LENGTH = 120
+
+
+def shown_value(raw: str) -> str:
+    """A value from the URL as a page may quote it: short, control characters replaced."""
+    text = "".join(c if c.isprintable() else "\ufffd" for c in raw)
+    return text if len(text) <= 40 else f"{text[:37]}…"
+
+
+def readable(text: str) -> bool:
+    """Whether `text` could be a title or a name: no control characters (NUL among them,
+    which PostgreSQL cannot even compare)."""
+    return not any(unicodedata.category(c) == "Cc" for c in text)
+
+
 class CatalogueForm(forms.Form):
-    """The catalogue's GET filters. Anything invalid is ignored, never an error page; an
-    unknown artist is also said so next to the artist filter."""
+    """The catalogue's GET filters. Anything invalid is left out of the filtering, never
+    an error page, and said on the page (`notes()`); an unknown artist is said next to
+    the artist filter."""
 
     q = forms.CharField(
         label="Search",
@@ -66,7 +84,9 @@ class CatalogueForm(forms.Form):
         required=False,
         # Not max_length, which would put a maxlength on the <select>.
         validators=[
-            MaxLengthValidator(120, "No artist has a name that long, so every artist is shown.")
+            MaxLengthValidator(
+                ARTIST_MAX_LENGTH, "No artist has a name that long, so every artist is shown."
+            )
         ],
         widget=QuickSelect,
         help_text="The Artist list has those with the most collabs; Search finds every artist.",
@@ -83,12 +103,38 @@ class CatalogueForm(forms.Form):
         self.fields["year"].choices = [("", "Any year"), *((y, str(y)) for y in years)]
         self.fields["genre"].choices = [("", "Any genre"), *genres]
         self.fields["artist"].widget.choices = [("", "Any artist"), *artists]
+        for name in ("q", "artist"):
+            # Django's own refusal of NUL says nothing of what the page does instead:
+            # clean_q and clean_artist refuse it (and every control character) and say so.
+            field = self.fields[name]
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
+
+    @staticmethod
+    def artist_lookup(raw: str) -> str:
+        """What `?artist=` may be looked up by: "" if it could name no artist (too long, or
+        with control characters), so the database never sees it."""
+        wanted = raw.strip()
+        return wanted if len(wanted) <= ARTIST_MAX_LENGTH and readable(wanted) else ""
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        if not readable(query):
+            raise forms.ValidationError("unreadable", code="unreadable")
+        return query
 
     def clean_artist(self) -> str:
         """The slug of the artist asked for by slug, or by name in any case."""
         wanted = self.cleaned_data["artist"]
         if not wanted:
             return ""
+        if not readable(wanted):
+            raise forms.ValidationError(
+                "The artist filter “%(wanted)s” was not understood, so every artist is shown.",
+                code="unreadable",
+                params={"wanted": shown_value(wanted)},
+            )
         folded = wanted.casefold()
         slug = next((slug for slug, _ in self.artists if slug == wanted), None) or next(
             (slug for slug, name in self.artists if name.casefold() == folded), None
@@ -97,7 +143,7 @@ class CatalogueForm(forms.Form):
             raise forms.ValidationError(
                 "No artist “%(wanted)s” in the catalogue, so every artist is shown.",
                 code="unknown_artist",
-                params={"wanted": wanted},
+                params={"wanted": shown_value(wanted)},
             )
         if slug != self.data.get("artist"):
             # Asked for by name (or with spaces): the select shows that artist as chosen.
@@ -117,6 +163,37 @@ class CatalogueForm(forms.Form):
             "artist": cleaned.get("artist") or "",
             "crossover": bool(cleaned.get("crossover")),
         }
+
+    def notes(self, *, artist: bool = False) -> list[str]:
+        """What the page says about each filter value it could not use. The artist's is
+        said next to the artist filter; with `artist`, here too (for the list alone,
+        updated in place without the filters)."""
+        notes = [str(error) for error in self.errors.get("artist", [])] if artist else []
+        for name in ("q", "sort", "year", "genre"):
+            if name not in self.errors:
+                continue
+            raw = self.data.get(name, "")
+            value = shown_value(raw)
+            if name == "q":
+                if len(raw) > self.fields["q"].max_length:
+                    notes.append(
+                        f"The search is longer than {self.fields['q'].max_length} characters,"
+                        " so it was not used."
+                    )
+                else:
+                    notes.append(f"The search “{value}” was not understood, so it was not used.")
+            elif name == "sort":
+                notes.append(
+                    f"“{value}” is not a way to sort the catalogue, so it is sorted by votes."
+                )
+            elif name == "year":
+                if raw.isascii() and raw.isdigit() and len(raw) <= 4:
+                    notes.append(f"No collabs from {raw} in the catalogue, so every year is shown.")
+                else:
+                    notes.append(f"“{value}” is not a year, so every year is shown.")
+            else:
+                notes.append(f"No genre “{value}” in the catalogue, so every genre is shown.")
+        return notes
 
 
 class NominationForm(forms.Form):

@@ -33,6 +33,7 @@ from collabs.models import (
     Vote,
     collaborators_of,
 )
+from comments import discussion
 from comments.discussion import discussion_context
 from comments.models import COMMENTS_TOPIC
 from core.limits import wait_text
@@ -95,9 +96,10 @@ def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(reads=[*CatalogueForm.base_fields, "page"])
 def collab_list(request: HtmxHttpRequest) -> HttpResponse:
-    genres, artists = _filter_choices(request, request.GET.get("artist", "").strip())
+    asked = CatalogueForm.artist_lookup(request.GET.get("artist", ""))
+    genres, artists = _filter_choices(request, asked)
     form = CatalogueForm(request.GET, years=_release_years(request), genres=genres, artists=artists)
     filters = form.filters()
     collabs = Collab.objects.published().catalogue(**filters).for_list(user=request.user)
@@ -122,6 +124,7 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         "sort_label": SORTS[filters["sort"]],
         "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
         "is_filtered": any(k != "sort" for k in shown),
+        "filter_notes": form.notes(artist=_wants_partial(request)),
         # The filter form is shared by everyone who asks for the same filters (it still
         # saves a member ~0.5 ms of rendering); free-text searches render it afresh
         # rather than fill the cache.
@@ -140,7 +143,7 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@cache_page_for_visitors(reads=discussion.QUERY_PARAMS)
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # The rank counts the collabs ahead (~2.5 ms at 10,000): the same for everyone until
     # the next write, so it is computed in the collab's query once and then shared.
@@ -279,7 +282,12 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
     if result.message:
         messages.warning(request, result.message)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # A path on this site, nothing else: a bare word would be taken for a URL name.
+    if not (
+        back.startswith("/")
+        and back.isprintable()
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
         back = collab.get_absolute_url()
     return redirect(back)
 

@@ -34,10 +34,12 @@ from django.utils.safestring import mark_safe
 from comments.forms import CommentForm
 from comments.models import Comment, Thread
 from comments.viewer import UNVERIFIED
-from core import page_cache
+from core import page_cache, pagination
 
 PAGE_SIZE = 20
 SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
+# What a page showing a discussion reads from its URL (for its page cache key).
+QUERY_PARAMS = (SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM)
 
 
 @dataclass
@@ -56,6 +58,8 @@ class Discussion:
     can_post: bool = False
     reply_to: int | None = None
     edit_id: int | None = None
+    # What was wrong with the page number asked for, and which page is shown instead.
+    page_note: str = ""
 
     @property
     def sorts(self) -> list[tuple[str, str, str, bool]]:
@@ -213,17 +217,25 @@ def discussion_page(
     """The discussion as this request sees it: one page of top-level comments with all replies."""
     viewer = request.user
     page_cache.shows(request, thread.topic)
-    sort = request.GET.get(SORT_PARAM, Comment.DEFAULT_SORT)
+    sort = request.GET.get(SORT_PARAM) or Comment.DEFAULT_SORT
+    notes = []
     if sort not in Comment.SORTS:
+        label = Comment.SORT_LABELS[Comment.DEFAULT_SORT].lower()
+        notes.append(f"“{pagination.shown(sort)}” is not a way to sort comments: {label} first.")
         sort = Comment.DEFAULT_SORT
-    page = page or _int_param(request, PAGE_PARAM) or 1
-    offset = (page - 1) * PAGE_SIZE
+    if page is None:
+        page, note = pagination.requested_page(request.GET.get(PAGE_PARAM))
+        notes.append(note)
     viewer_id = viewer.pk if viewer.is_authenticated else None
-    rows = list(
-        Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)[
-            offset : offset + PAGE_SIZE + 1
-        ]
-    )
+    shown = Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(shown[offset : offset + PAGE_SIZE + 1]) if page < pagination.PAST_THE_END else []
+    if not rows and page > 1:
+        # Past the end (however far): the last page, saying so; one count, only then.
+        last = max(1, -(-shown.count() // PAGE_SIZE))
+        notes.append(pagination.past_the_end_note(request.GET.get(PAGE_PARAM), last))
+        page, offset = last, (last - 1) * PAGE_SIZE
+        rows = list(shown[offset : offset + PAGE_SIZE + 1])
     has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     replies = (
         list(Comment.objects.descendants_of([c.pk for c in rows]).with_liked_by(viewer_id))
@@ -249,6 +261,7 @@ def discussion_page(
         can_post=can_post,
         reply_to=_int_param(request, REPLY_PARAM),
         edit_id=_int_param(request, EDIT_PARAM),
+        page_note=" ".join(filter(None, notes)),
     )
 
 

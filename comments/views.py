@@ -26,6 +26,7 @@ from comments.models import (
 )
 from core import page_cache
 from core.limits import wait_text
+from core.pagination import page_of
 from core.ratelimit import RateLimited
 
 TEMPLATE = "comments/discussion.html"
@@ -99,7 +100,8 @@ def thread_more(request: HtmxHttpRequest, thread_id: int) -> HttpResponse:
     discussion = discussion_page(request, thread)
     if not _is_htmx(request):
         return redirect(discussion.url(**{"comments_page": discussion.page}))
-    return render(request, f"{TEMPLATE}#comment-page", {"discussion": discussion})
+    context = {"discussion": discussion, "appending": True}
+    return render(request, f"{TEMPLATE}#comment-page", context)
 
 
 @require_GET
@@ -342,7 +344,7 @@ def comment_flag(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
 @verified_member_required
 def notifications(request: HtmxHttpRequest) -> HttpResponse:
     queryset = Notification.objects.for_recipient(request.user).for_list()
-    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    page = page_of(queryset, request.GET.get("page"), per_page=30)
     template = "comments/notifications.html"
     if _is_htmx(request):
         template += "#notification-list"
@@ -388,5 +390,5 @@ def notifications_read_all(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def moderation_log(request: HtmxHttpRequest) -> HttpResponse:
-    page = Paginator(ModerationAction.objects.for_log(), 30).get_page(request.GET.get("page"))
+    page = page_of(ModerationAction.objects.for_log(), request.GET.get("page"), per_page=30)
     return render(request, "comments/moderation_log.html", {"page_obj": page})

@@ -120,6 +120,7 @@ MIDDLEWARE = [
     # First, so its one log line per request sees every response and the whole duration.
     "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PrivacyHeadersMiddleware",
     "core.page_cache.ContentGenerationMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -133,6 +134,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AdminRequiresMFAMiddleware",
     "core.middleware.RateLimitMiddleware",
+    "core.middleware.UnreadableInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

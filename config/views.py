@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
@@ -84,4 +84,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_GET
 def media(request: HttpRequest, path: str) -> HttpResponse:
     """Uploaded media from the local disk, with their stored type (and nosniff, site-wide)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError) as error:
+        # A name too long for the file system, or with a NUL in it: no such file.
+        raise Http404("No such file.") from error

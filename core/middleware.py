@@ -1,12 +1,17 @@
 """Site-wide middleware: one log line per request with its id; rate-limit refusals
-become 429 and 503 pages in the site layout."""
+become 429 and 503 pages in the site layout, NUL bytes that reach PostgreSQL a 400;
+Permissions-Policy and Cache-Control: private."""
 
 from __future__ import annotations
 
 import logging
 import time
 
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.db import DataError
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.functional import empty
 
 from core import logs
@@ -89,4 +94,91 @@ class RateLimitMiddleware:
             response = render(request, "503.html", {}, status=503)
             response["Retry-After"] = str(exception.retry_after)
             return response
+        return None
+
+
+# Every feature the site does not use, turned off for it and anything it might embed. Only
+# features Chromium and Firefox know: an unknown one is logged as an error on every page.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PrivacyHeadersMiddleware:
+    """`Permissions-Policy` on every response, and `Cache-Control: private` on every
+    response that belongs to one person.
+
+    A response belongs to one person when the request came with a session (a member, or
+    anyone the site is keeping something for) or a flash message, or when the response
+    sets a cookie (a page with a form carries the visitor's own CSRF token and renews
+    its cookie): a shared cache (a CDN, a company proxy) must never keep it for the next
+    visitor. Nearly every response says `Vary: Cookie` (a middleware asks the session who
+    is there), which correct caches honour and many don't, hence `private`; but without
+    a session cookie nothing in it is anyone's own, so robots.txt, the sitemap and the
+    feed stay cacheable. Listed above the session, CSRF and messages middleware so that
+    the cookies they set are seen here. The page cache (core/page_cache.py) has stored
+    the page before this runs, so `private` here keeps it from no visitor; a view that
+    marks its own response private (an editor's preview) is never stored there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES
+            or any(cookie["max-age"] != 0 for cookie in response.cookies.values())
+        ):
+            patch_cache_control(response, private=True)
+        return response
+
+
+def _unreadable(exception: Exception) -> bool:
+    # psycopg 3 refuses a NUL in any string parameter (psycopg 2: the same as a ValueError).
+    return isinstance(exception, (DataError, ValueError)) and "NUL (0x00)" in str(exception)
+
+
+class UnreadableInputMiddleware:
+    """A value the view let through to PostgreSQL with a NUL in it answers 400, not 500.
+
+    The pages that read parameters refuse such values themselves and say so (the
+    catalogue's filters, search, pagination); this is the net under the rest (the
+    admin's filters). SQLite compares such strings and finds nothing; PostgreSQL cannot
+    hold them at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if _unreadable(exception):
+            logger.info("refused %s %s: %s", request.method, request.path, exception)
+            raise BadRequest("The address holds a character no page here can read.") from None
         return None

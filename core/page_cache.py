@@ -5,6 +5,10 @@ cookie — visitors who are certainly not logged in and have no flash message
 waiting. Members always get a fresh page (their vote state, name and tokens are
 theirs alone).
 
+Which page: the path and only the query parameters its view reads (declared with
+`cache_page_for_visitors(reads=...)`); the rest (?utm_source=, ?fbclid=) is dropped from
+the request before the key is made and the view runs, so junk never adds an entry.
+
 What is cached: the rendered page, with the two per-request secrets replaced by
 placeholders while it renders — the CSRF token and the CSP nonce. Each response,
 fresh or cached, gets the visitor's own masked CSRF token (and cookie) and this
@@ -37,16 +41,16 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache as once
-from functools import wraps
+from functools import partial, wraps
 from html import escape
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
@@ -398,7 +402,7 @@ def _storable(request, response) -> bool:
     )
 
 
-def cache_page_for_visitors(view):
+def cache_page_for_visitors(view=None, *, reads: Iterable[str] = ()):
     """Serve `view`'s page from the cache: whole to visitors, slotted to members.
 
     Visitors get the stored page with their CSRF token and this response's nonce put
@@ -406,17 +410,38 @@ def cache_page_for_visitors(view):
     its per-member slots filled for them (core/viewer_slots.py), unless theirs
     differs beyond its slots; staff, and anyone with a message waiting, get their
     own page rendered.
+
+    `reads` names the query parameters the view reads: only they make one page differ
+    from another. A request served through the cache keeps only those (in a fixed
+    order) for its key and for the view, so `?utm_source=…` or `?fbclid=…` is served
+    the plain URL's entry, and a page rendered for the cache never shows them.
     """
+    if view is None:
+        return partial(cache_page_for_visitors, reads=reads)
+    kept = frozenset(reads)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if _cacheable(request):
+            _keep_params(request, kept)
             return _visitor_page(view, request, args, kwargs)
         if _shareable(request):
+            _keep_params(request, kept)
             return _member_page(view, request, args, kwargs)
         return view(request, *args, **kwargs)
 
+    wrapper.page_cache_reads = kept
     return wrapper
+
+
+def _keep_params(request, kept: frozenset[str]) -> None:
+    """Drop from the request every query parameter but `kept`, and sort those: the page
+    and its cache key are then the same whatever else the URL carries."""
+    query = QueryDict(mutable=True)
+    for name in sorted(name for name in request.GET if name in kept):
+        query.setlist(name, request.GET.getlist(name))
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
 
 
 def _visitor_page(view, request, args, kwargs):
