@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from comments.models import Notification
+from core.urls import absolute_url
 
 
 @task
@@ -23,17 +25,18 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     for notification in notifications:
         context = {
             "notification": notification,
-            "url": settings.SITE_URL + notification.comment.get_absolute_url(),
-            "settings_url": settings.SITE_URL + "/accounts/profile/",
+            "site_name": settings.SITE_NAME,
+            "url": absolute_url(notification.get_absolute_url()),
+            "settings_url": absolute_url(reverse("accounts:profile_edit")),
         }
         actor = notification.actor.public_name if notification.actor else "Someone"
-        subject = (
-            f"{actor} replied to your comment"
-            if notification.kind == Notification.Kind.REPLY
-            else f"{actor} mentioned you"
-        )
+        subject = {
+            Notification.Kind.REPLY: f"{actor} replied to your comment",
+            Notification.Kind.MENTION: f"{actor} mentioned you",
+            Notification.Kind.REMOVED: "An editor removed your comment",
+        }[notification.kind]
         send_mail(
-            subject=f"[Crossover] {subject}",
+            subject=f"[{settings.SITE_NAME}] {subject}",
             message=render_to_string("comments/email/notification.txt", context),
             from_email=None,
             recipient_list=[notification.recipient.email],

@@ -6,8 +6,10 @@ import hashlib
 
 from django import template
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from core.markdown import render_markdown
 from core.urls import absolute_url
@@ -189,3 +191,13 @@ def markdown(text: str) -> SafeString:
 def absolute(path: str) -> str:
     """`path` on the site's public address (SITE_URL): canonical links, Open Graph URLs."""
     return absolute_url(path)
+
+
+@register.filter
+def ago(value) -> str:
+    """ "5 minutes ago", or "just now" for anything under a minute (never "0 minutes ago")."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value)} ago"
