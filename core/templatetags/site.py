@@ -201,3 +201,37 @@ def ago(value) -> str:
     if (timezone.now() - value).total_seconds() < 60:
         return "just now"
     return f"{timesince(value)} ago"
+
+
+class CaptureNode(template.Node):
+    # Blocks inside stay overridable by child templates ({% extends %} finds them here).
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        # Rendered (so escaped) already; only the whitespace is tidied for an attribute.
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture "name" %}…{% endcapture %}: render the inside (blocks included) into the
+    context variable `name` instead of the page. base.html captures each page's title,
+    description and address once, and includes/meta.html writes every tag from them."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% capture %} takes one name.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1].strip("\"'"))
+
+
+@register.simple_tag
+def site_name() -> str:
+    """settings.SITE_NAME: what the site calls itself in titles, tags and mail."""
+    from django.conf import settings
+
+    return settings.SITE_NAME
