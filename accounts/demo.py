@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
+from core.urls import absolute_url
 
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "crossover-editor"
@@ -87,7 +88,7 @@ def load(*, log: Callable[[str], None]) -> str:
         TOTP.activate(editor, EDITOR_TOTP_SECRET)
     log(f"Members: {len(DEMO_MEMBERS)} demo members and the editor.")
     return (
-        f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at http://127.0.0.1:8000/admin/\n"
+        f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at {absolute_url('/admin/')}\n"
         f"  then the code from `.venv/bin/python manage.py totp_code {EDITOR_USERNAME}` "
         f"(or add the TOTP secret {EDITOR_TOTP_SECRET} to an authenticator app)\n"
         f"Demo members ({', '.join(u for u, _, _ in DEMO_MEMBERS[:3])}, …) use the password "

@@ -182,3 +182,29 @@ def test_a_new_comment_was_posted_just_now_not_0_minutes_ago(thread, member, oth
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         page = Client().get(f"/comments/thread/{thread.pk}/").content.decode()
     assert "5\xa0minutes ago" in page and "just now" not in page
+
+
+def test_hostile_notification_addresses_answer_404(member):
+    client = client_for(member)
+    for path in ("/notifications/99999999999999999999999/", "/notifications/0/"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_the_removal_notice_stays_with_its_author_on_cached_pages(
+    thread, member, other, make_member, editor, post, settings
+):
+    """With the page cache on, the author's own render shows the notice; the shared render
+    (other members, visitors) never does."""
+    settings.PAGE_CACHE_SECONDS = 60
+    comment = post(thread, member, "Borderline")
+    post(thread, other, "Unrelated")
+    services.comment_hide(comment=comment, editor=editor, reason="Personal attack")
+    url = f"/comments/thread/{thread.pk}/"
+    third = make_member()
+    for _ in range(2):  # the second request of each may come from the cache
+        for viewer in (other, third):
+            page = client_for(viewer).get(url).content.decode()
+            assert "Personal attack" not in page and "An editor removed your comment" not in page
+        assert "Personal attack" not in Client().get(url).content.decode()
+        mine = client_for(member).get(url).content.decode()
+        assert "An editor removed your comment" in mine and "Personal attack" in mine
