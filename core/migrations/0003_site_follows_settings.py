@@ -6,7 +6,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from core.sites import site_sync
 
-    site_sync(apps.get_model("sites", "Site"))
+    site_sync(apps.get_model("sites", "Site"), using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
