@@ -106,8 +106,11 @@ def test_a_deleted_reply_says_so_and_links_nowhere(thread, member, other, post):
 
 
 def test_author_is_told_when_an_editor_removes_their_comment(
-    thread, member, other, editor, post, django_capture_on_commit_callbacks
+    thread, member, other, editor, post, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://crossover.example"
+    member.email_notifications = True
+    member.save(update_fields=["email_notifications"])
     comment = post(thread, member, "Fan-war bait")
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_hide(comment=comment, editor=editor, reason="Fan-war bait")
@@ -120,6 +123,8 @@ def test_author_is_told_when_an_editor_removes_their_comment(
     assert mail.outbox[-1].to == [member.email]
     assert mail.outbox[-1].subject == "[Crossover] An editor removed your comment"
     assert "Fan-war bait" in mail.outbox[-1].body
+    assert f"https://crossover.example/notifications/{notice.pk}/" in mail.outbox[-1].body
+    assert "https://crossover.example/accounts/profile/" in mail.outbox[-1].body
 
     # The thread tells the author why, and only the author.
     mine = client_for(member).get(f"/comments/thread/{thread.pk}/").content.decode()
@@ -208,3 +213,20 @@ def test_the_removal_notice_stays_with_its_author_on_cached_pages(
         assert "Personal attack" not in Client().get(url).content.decode()
         mine = client_for(member).get(url).content.decode()
         assert "An editor removed your comment" in mine and "Personal attack" in mine
+
+
+def test_reply_email_quotes_the_reply_as_written_and_links_on_site_url(
+    thread, member, other, post, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://crossover.example"
+    member.email_notifications = True
+    member.save(update_fields=["email_notifications"])
+    mine = post(thread, member, "Mine")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(thread, other, f"**{LOOKS_ESCAPED}**", parent=mine)
+    (message,) = mail.outbox
+    assert f"\n{LOOKS_ESCAPED}\n" in message.body
+    assert "&amp;" not in message.body and "**" not in message.body
+    notice = Notification.objects.get(recipient=member)
+    assert f"https://crossover.example/notifications/{notice.pk}/" in message.body
+    assert message.subject.startswith("[Crossover] ")
