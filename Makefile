@@ -16,6 +16,9 @@ $(BIN)/.installed: requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
+# The site's public address (links in mail, canonical and share tags, the sitemap, the
+# feed) is where runserver listens, unless SITE_URL is set already.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 
 from accounts import attempts, names
 from core.limits import wait_text
+from core.urls import absolute_url, site_scheme_and_domain
 
 LOCKED_OUT = "Too many failed log-in attempts for this account or from your network."
 
@@ -53,24 +57,27 @@ class AccountAdapter(DefaultAccountAdapter):
         "username_taken": names.USERNAME_TAKEN,
     }
 
-    def send_mail(self, template_prefix, email, context):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Compose allauth's mail in the request, send it through the task queue.
 
-        Sign-up confirmation and password reset never wait on the mail server, and a
-        failing one is retried (core.tasks). Enqueued inside allauth's transaction, if
-        any: a sign-up that rolls back sends nothing.
+        It is named for the site and linked on its public address (SITE_NAME, SITE_URL),
+        whichever host name the request came in on: "Hello from Crossover!", never the
+        sites framework's "example.com". Sign-up confirmation and password reset never
+        wait on the mail server, and a failing one is retried (core.tasks). Enqueued
+        inside allauth's transaction, if any: a sign-up that rolls back sends nothing.
         """
         from allauth.core import context as allauth_context
-        from django.contrib.sites.shortcuts import get_current_site
 
         from core.tasks import queue_email
 
+        site = SiteIdentity(name=settings.SITE_NAME, domain=site_scheme_and_domain()[1])
+        context = {"current_site": site, **context}
+        for key, value in context.items():
+            if key.endswith("_url") and isinstance(value, str) and "://" in value:
+                context[key] = on_site_url(value)
         request = allauth_context.request
         message = self.render_mail(
-            template_prefix,
-            email,
-            {"request": request, "email": email, "current_site": get_current_site(request)}
-            | context,
+            template_prefix, email, {"request": request, "email": email} | context
         )
         html = next((c for c, kind in message.alternatives if kind == "text/html"), None)
         body = message.body
@@ -142,3 +149,17 @@ class AccountAdapter(DefaultAccountAdapter):
         super()._delete_login_attempts_cached_email(request, **credentials)
         scope, account = login_checks(request, **credentials)[0]
         attempts.clear(scope, account)
+
+
+@dataclass(frozen=True)
+class SiteIdentity:
+    """What allauth's email templates read from `current_site`."""
+
+    name: str
+    domain: str
+
+
+def on_site_url(url: str) -> str:
+    """The same path and query on SITE_URL (allauth builds links on the request's host)."""
+    parts = urlsplit(url)
+    return absolute_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
+from core.urls import absolute_url
 
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "crossover-editor"
@@ -18,6 +21,7 @@ MEMBER_PASSWORD = "crossover-demo"
 # totp_code editor` prints the current code (and refuses to run with DEBUG off).
 EDITOR_TOTP_SECRET = "CROSSOVERDEMOEDITORDEVONLY234567"
 
+# (username, display name, bio); each joined on a different day (JOINED_DAYS_BEFORE).
 DEMO_MEMBERS = [
     ("blinkforever", "Blink Forever", "BLACKPINK in your area since 2016. APT. on repeat."),
     ("army_jay", "Jay", "ARMY. Will defend Best of Me with my life."),
@@ -32,6 +36,17 @@ DEMO_MEMBERS = [
     ("kpop_dad_tom", "Tom", "My daughter got me into this. Now I rank collabs."),
     ("chartwatcher", "Chart Watcher", "Billboard numbers, all day."),
 ]
+# Days before the demo's start (demo_start()) each member joined: a community that grew
+# over a year, not twelve sign-ups in one second. Earliest first, like DEMO_MEMBERS, so
+# the members who vote most (collabs.demo) had been around longest.
+JOINED_DAYS_BEFORE = [402, 377, 351, 318, 290, 244, 213, 187, 165, 141, 126, 111]
+
+
+def demo_start():
+    """When the demo community "is": the moment the demo editor was created (the first
+    demo_data run). Fixed once made, so later runs place everything at the same times."""
+    joined = User.objects.filter(username=EDITOR_USERNAME).values_list("date_joined", flat=True)
+    return joined.first() or timezone.now()
 
 
 def ensure_member(username: str, *, password: str, display_name: str = "", bio: str = "") -> User:
@@ -54,9 +69,16 @@ def ensure_member(username: str, *, password: str, display_name: str = "", bio: 
 
 
 def load(*, log: Callable[[str], None]) -> str:
-    for username, display_name, bio in DEMO_MEMBERS:
-        ensure_member(username, password=MEMBER_PASSWORD, display_name=display_name, bio=bio)
     editor = ensure_member(EDITOR_USERNAME, password=EDITOR_PASSWORD, display_name="Crossover Desk")
+    start = demo_start()
+    for (username, display_name, bio), days in zip(DEMO_MEMBERS, JOINED_DAYS_BEFORE, strict=True):
+        member = ensure_member(
+            username, password=MEMBER_PASSWORD, display_name=display_name, bio=bio
+        )
+        # A few hours apart within the day too, so no two share a clock time.
+        joined = start - timedelta(days=days, hours=(days * 7) % 13)
+        if member.date_joined != joined:
+            User.objects.filter(pk=member.pk).update(date_joined=joined)
     if not editor.is_staff:
         editor.is_staff = True
         editor.save(update_fields=["is_staff"])
@@ -66,7 +88,7 @@ def load(*, log: Callable[[str], None]) -> str:
         TOTP.activate(editor, EDITOR_TOTP_SECRET)
     log(f"Members: {len(DEMO_MEMBERS)} demo members and the editor.")
     return (
-        f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at http://127.0.0.1:8000/admin/\n"
+        f"Editor login: {EDITOR_USERNAME} / {EDITOR_PASSWORD} at {absolute_url('/admin/')}\n"
         f"  then the code from `.venv/bin/python manage.py totp_code {EDITOR_USERNAME}` "
         f"(or add the TOTP secret {EDITOR_TOTP_SECRET} to an authenticator app)\n"
         f"Demo members ({', '.join(u for u, _, _ in DEMO_MEMBERS[:3])}, …) use the password "

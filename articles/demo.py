@@ -10,13 +10,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from accounts.demo import EDITOR_USERNAME
+from accounts.demo import EDITOR_USERNAME, demo_start
 from accounts.models import User
 from articles import services
 from articles.models import Article, ArticleStatus
 from collabs.models import Collab
-from comments import services as comment_services
-from comments.models import Comment
+from comments.demo import add_demo_comments
 
 SEED_SLUG = "k-pop-stars-driving-worldwide-collaborations"
 SEED_TITLE = "BTS, Blackpink And Other K-Pop Stars Driving The Rise Of Worldwide Collaborations"
@@ -47,39 +46,37 @@ def seed_body() -> str:
 
 # The article ends "Comment below with your favorite K-pop crossover collab!": fans do.
 SEED_CONVERSATION = [
-    # (author, body, index of the comment replied to or None)
-    ("popfan_lena", "**APT.**, no contest. My whole office knows the chant now.", None),
-    ("zayn_and_jisoo", "Eyes Closed deserves more love. Jisoo and Zayn's voices just *fit*.", 0),
+    # (author, body, index of the comment replied to or None, hours before the demo's start)
+    ("popfan_lena", "**APT.**, no contest. My whole office knows the chant now.", None, 330),
+    (
+        "zayn_and_jisoo",
+        "Eyes Closed deserves more love. Jisoo and Zayn's voices just *fit*.",
+        0,
+        320,
+    ),
     (
         "wondergirls_og",
         "Respect to Like Money: Wonder Girls with Akon in 2012 started all this.",
         None,
+        300,
     ),
-    ("army_jay", "@wondergirls_og true pioneers. Best of Me is still my number one though.", 2),
-    ("stay4life", "Lose My Breath with Charlie Puth! Stray Kids went global with that one.", None),
+    (
+        "army_jay",
+        "@wondergirls_og true pioneers. Best of Me is still my number one though.",
+        2,
+        260,
+    ),
+    (
+        "stay4life",
+        "Lose My Breath with Charlie Puth! Stray Kids went global with that one.",
+        None,
+        200,
+    ),
 ]
 
 
 def seed_conversation(article: Article) -> None:
-    if Comment.objects.filter(thread=article.thread).exists():
-        return
-    members = {
-        u.username: u
-        for u in User.objects.filter(username__in=[a for a, _, _ in SEED_CONVERSATION])
-    }
-    posted = []
-    for author, body, parent in SEED_CONVERSATION:
-        if author not in members:
-            return
-        posted.append(
-            comment_services.comment_create(
-                thread=article.thread,
-                author=members[author],
-                body=body,
-                parent=posted[parent] if parent is not None else None,
-                rate_limited=False,
-            )
-        )
+    add_demo_comments(article.thread, SEED_CONVERSATION, start=demo_start())
 
 
 def load(*, log: Callable[[str], None]) -> None:

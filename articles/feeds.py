@@ -1,7 +1,8 @@
-"""The Atom feed of published articles, with absolute links from SITE_URL."""
+"""The Atom feed of published articles, named after SITE_NAME, with absolute links on SITE_URL."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -14,8 +15,10 @@ FEED_SIZE = 20
 
 class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
-    title = "Crossover: articles"
     subtitle = "Stories about K-pop's international collaborations, from the Crossover desk."
+
+    def title(self) -> str:
+        return f"{settings.SITE_NAME}: articles"
 
     def link(self) -> str:
         return absolute_url(reverse("articles:list"))

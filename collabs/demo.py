@@ -1,4 +1,5 @@
-"""Demo catalogue: the collabs the seed article names, their artists, genres and some votes.
+"""Demo catalogue: the collabs the seed article names, a few collabs within K-pop (a feature
+across groups, a unit's single), their artists, genres, votes and discussions, each its own.
 
 Runs after accounts.demo (which creates the demo members). Idempotent: everything is
 looked up by slug first, and a member who already voted is left alone.
@@ -12,19 +13,20 @@ from urllib.parse import quote_plus
 
 from django.utils import timezone
 
-from accounts.demo import DEMO_MEMBERS
+from accounts.demo import DEMO_MEMBERS, demo_start
 from accounts.models import User
 from collabs import services
 from collabs.models import Artist, ArtistKind, Collab, CreditRole, Vote
 from collabs.services import CreditSpec
-from comments.demo import add_demo_comments
+from comments.demo import add_demo_comments, drop_legacy_copy
 
-G, S, B, P, R = (
+G, S, B, P, R, U = (
     ArtistKind.GROUP,
     ArtistKind.SOLOIST,
     ArtistKind.BAND,
     ArtistKind.PRODUCER,
     ArtistKind.RAPPER,
+    ArtistKind.UNIT,
 )
 
 # slug: (name, korean name, other names, kind, country, group slug, bio)
@@ -64,6 +66,19 @@ ARTISTS: dict[str, tuple[str, str, str, str, str, str, str]] = {
                   "Singer, songwriter and actress from New York."),
     "selena-gomez": ("Selena Gomez", "", "Selena", S, "US", "", "Singer and actress from Texas."),
     "charlie-puth": ("Charlie Puth", "", "", S, "US", "", "Singer, songwriter and producer."),
+    # K-pop among itself: features across groups, and a unit.
+    "bigbang": ("BIGBANG", "빅뱅", "Big Bang", G, "KR", "",
+                "YG Entertainment boy group, debuted 2006."),
+    "taeyang": ("Taeyang", "태양", "Dong Young-bae, Sol", S, "KR", "bigbang",
+                "BIGBANG's main vocalist, with a solo career since 2008."),
+    "jimin": ("Jimin", "지민", "Park Ji-min", S, "KR", "bts", "BTS vocalist and dancer."),
+    "suga": ("SUGA", "슈가", "Min Yoon-gi, Agust D", S, "KR", "bts",
+             "BTS rapper and producer, also known as Agust D."),
+    "iu": ("IU", "아이유", "Lee Ji-eun", S, "KR", "", "Singer-songwriter and actress."),
+    "bss": ("BSS", "부석순", "BooSeokSoon, SEVENTEEN BSS", U, "KR", "seventeen",
+            "SEVENTEEN's unit of Seungkwan, DK and Hoshi."),
+    "lee-young-ji": ("Lee Young Ji", "이영지", "Young Ji", R, "KR", "",
+                     "Rapper and TV personality from Seoul."),
 }  # fmt: skip
 
 L, F = CreditRole.LEAD, CreditRole.FEATURED
@@ -163,11 +178,103 @@ COLLABS = {
         "Stray Kids' first English-language single, with Charlie Puth.",
         (9, 15),
     ),
+    # Not crossovers (every credit is Korean): collabs within K-pop.
+    "vibe": (
+        "VIBE",
+        date(2023, 1, 13),
+        [("taeyang", " feat. ", L), ("jimin", "", F)],
+        ["K-pop", "R&B"],
+        "BIGBANG's Taeyang with BTS's Jimin: two generations of K-pop's biggest boy groups "
+        "on one smooth, slow-burning track.",
+        (6, 35),
+    ),
+    "eight": (
+        "Eight",
+        date(2020, 5, 6),
+        [("iu", " feat. ", L), ("suga", "", F)],
+        ["K-pop", "Pop rock"],
+        "IU with BTS's SUGA, who also co-produced it: a bittersweet pop-rock single.",
+        (5, 120),
+    ),
+    "fighting": (
+        "Fighting",
+        date(2023, 2, 6),
+        [("bss", " feat. ", L), ("lee-young-ji", "", F)],
+        ["K-pop", "Pop"],
+        "The SEVENTEEN unit BSS (Seungkwan, DK and Hoshi) with rapper Lee Young Ji: "
+        "a cheer-up song for everyone who needs one.",
+        (4, 50),
+    ),
 }
 
 
-# Collabs whose demo discussion is seeded, so the pages show a conversation.
-DISCUSSED = ["apt", "eyes-closed", "best-of-me"]
+# Each discussed collab has its own conversation: (author, body, index of the line it
+# answers or None, hours before the demo's start). Replies nest three levels deep; a
+# fourth-level answer attaches at the third and notifies the member it answers.
+DISCUSSIONS = {
+    "apt": [
+        ("blinkforever", "The *apateu* chant lives in my head rent-free. Rosé's pre-chorus "
+         "is **perfect**.", None, 200),
+        ("popfan_lena", "Came for Bruno Mars, stayed for Rosé. My whole office does the "
+         "chant now.", None, 150),
+        ("army_jay", "@blinkforever the bridge is the real highlight though, fight me 😄",
+         0, 120),
+        ("blinkforever", "No fight needed, @army_jay. The bridge *is* the song.", 2, 100),
+        ("edm_marco", "Bridge people unite. Someone please make a club edit of it.", 3, 70),
+        ("chartwatcher", "It charted higher in the US than most people predicted for a "
+         "K-pop collab.", 1, 60),
+        ("kpop_dad_tom", "My daughter taught me the drinking game it's named after. I lose "
+         "every round.", None, 20),
+    ],
+    "eyes-closed": [
+        ("zayn_and_jisoo", "Jisoo and Zayn's voices just *fit*. Moody R&B was the right "
+         "call.", None, 90),
+        ("hallyu_hana", "The Y2K feel of the production is so good on headphones.", 0, 70),
+        ("lightstick_lu", "Underrated: the harmonies in the last chorus.", None, 30),
+        ("zayn_and_jisoo", "@lightstick_lu yes! I replayed that part ten times.", 2, 10),
+    ],
+    "best-of-me": [
+        ("army_jay", "Best of Me is still my number one BTS collab. That drop!", None, 300),
+        ("edm_marco", "The Chainsmokers' production with BTS vocals was the perfect mix for "
+         "2017.", 0, 280),
+        ("chartwatcher", "Fun fact: it's on *Love Yourself: Her*, not a standalone single.",
+         None, 200),
+        ("army_jay", "@chartwatcher and it still gets played at every ARMY party I go to.",
+         2, 180),
+    ],
+    "sour-candy": [
+        ("blinkforever", "Gaga & BLACKPINK <3 — not R&B, pure house, and I love it.",
+         None, 240),
+        ("kpop_dad_tom", "Chromatica was my way into BLACKPINK. Then I found everything "
+         "else.", 0, 200),
+        ("popfan_lena", "Sour Candy in a club in Berlin: everyone knew the words.", None, 50),
+    ],
+    "lose-my-breath": [
+        ("stay4life", "Lose My Breath with Charlie Puth! Stray Kids in English just works.",
+         None, 80),
+        ("chartwatcher", "Their first English-language single, and you can hear how "
+         "confident they are.", 0, 40),
+        ("stay4life", "@chartwatcher STAY has been saying it for years 😌", 1, 12),
+    ],
+    "5-4-3-pretty-woman": [
+        ("carat_mingyu", "S.Coups and Mingyu together is what the hip-hop unit deserves. "
+         "5, 4, 3 supremacy.", None, 70),
+        ("popfan_lena", "Lay Bankz on the feature was such a fun choice.", 0, 25),
+    ],
+    "vibe": [
+        ("army_jay", "Jimin and Taeyang on one track: BTS and BIGBANG together, I never "
+         "thought I'd see it.", None, 150),
+        ("hallyu_hana", "Not a crossover in the international sense, but my favourite "
+         "feature across groups.", 0, 120),
+        ("lightstick_lu", "Taeyang's vocals and Jimin's falsetto together, so smooth.",
+         None, 30),
+    ],
+    "fighting": [
+        ("carat_mingyu", "BSS never miss. Lee Young Ji's verse is the cherry on top.",
+         None, 110),
+        ("kpop_dad_tom", "This one plays every time I go for a run. Fighting!", 0, 60),
+    ],
+}  # fmt: skip
 
 
 def load(*, log: Callable[[str], None]) -> None:
@@ -194,8 +301,10 @@ def load(*, log: Callable[[str], None]) -> None:
     votes = _votes()
     for collab in Collab.objects.filter(slug__in=COLLABS).select_related("thread"):
         services.collab_thread_sync(collab=collab)
-    for collab in Collab.objects.filter(slug__in=DISCUSSED).select_related("thread"):
-        add_demo_comments(collab.thread)
+        drop_legacy_copy(collab.thread)
+    start = demo_start()
+    for collab in Collab.objects.filter(slug__in=DISCUSSIONS).select_related("thread"):
+        add_demo_comments(collab.thread, DISCUSSIONS[collab.slug], start=start, log=log)
     log(f"Catalogue: {len(COLLABS)} collabs ({created} new), {votes} new demo votes.")
 
 

@@ -143,7 +143,7 @@ def decorate(
 def _shown(comment: Comment, viewer_id: int | None) -> bool:
     if comment.state == Comment.State.VISIBLE or comment.children:
         return True
-    return comment.state == Comment.State.HELD and viewer_id and comment.author_id == viewer_id
+    return comment.state in Comment.OWN_ONLY_STATES and viewer_id and comment.author_id == viewer_id
 
 
 def build_tree(top_level: list[Comment], replies: list[Comment], *, viewer_id) -> list[Comment]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from django.urls import reverse
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -110,3 +112,10 @@ _COMMENT = _parser()
 def render_comment(text: str, *, mentions: dict[str, str] | None = None) -> str:
     """Sanitised HTML for a comment body; `mentions` maps lower-cased names to usernames."""
     return sanitise(_COMMENT.render(text or "", {"mentions": mentions or {}}))
+
+
+def plain_text(body_html: str) -> str:
+    """What a reader sees of rendered (sanitised) comment HTML, as plain text: tags dropped,
+    entities decoded once ("&amp;" is "&"), whitespace collapsed. Escape it when showing it
+    in HTML (templates do), never before: escaping twice showed "&amp;amp;"."""
+    return " ".join(html.unescape(strip_tags(body_html or "")).split())

@@ -172,10 +172,11 @@ class CommentQuerySet(models.QuerySet):
 
     def shown_to(self, viewer) -> CommentQuerySet:
         """What a thread shows: visible comments, placeholders that hold replies up, and the
-        viewer's own held comments (marked "held for review")."""
+        viewer's own held or removed comments (marked "held for review", or with the
+        editor's reason for removing it)."""
         condition = Q(state=Comment.State.VISIBLE) | Q(has_replies=True)
         if viewer is not None and viewer.is_authenticated:
-            condition |= Q(state=Comment.State.HELD, author_id=viewer.pk)
+            condition |= Q(state__in=Comment.OWN_ONLY_STATES, author_id=viewer.pk)
         return self.annotate(
             has_replies=Exists(Comment.objects.filter(parent_id=OuterRef("pk")))
         ).filter(condition)
@@ -236,6 +237,9 @@ class Comment(models.Model):
         REMOVED = "removed", "removed by a moderator"
         HELD = "held", "held for review"
 
+    # Shown to their author alone: held for review, or removed by an editor (with why).
+    OWN_ONLY_STATES = (State.HELD, State.REMOVED)
+
     SORTS = {
         "new": ("-created_at", "-pk"),
         "old": ("created_at", "pk"),
@@ -261,6 +265,11 @@ class Comment(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     depth = models.PositiveSmallIntegerField(default=1)
+    # The comment the author answered. Usually the parent; a reply to a level-3 comment
+    # hangs under that comment's parent (MAX_DEPTH) but still answers, and notifies, it.
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     body = models.TextField(max_length=BODY_MAX_LENGTH, blank=True)
     body_html = models.TextField(blank=True, help_text="Sanitised HTML rendered from the body.")
     state = models.CharField(max_length=10, choices=State, default=State.VISIBLE)
@@ -321,6 +330,14 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.state == self.State.VISIBLE
+
+    @property
+    def excerpt(self) -> str:
+        """The body as plain text (from its rendered HTML, entities decoded): for excerpts,
+        which the template escapes once. Empty unless the comment is visible."""
+        from comments.markup import plain_text
+
+        return plain_text(self.body_html) if self.state == self.State.VISIBLE else ""
 
     def can_edit(self, user) -> bool:
         return (
@@ -411,6 +428,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         REPLY = "reply", "reply"
         MENTION = "mention", "mention"
+        REMOVED = "removed", "comment removed by an editor"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -424,6 +442,8 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
+    # For REMOVED: the editor's reason, kept as it was said (a restore clears the comment's).
+    reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -438,6 +458,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+    def get_absolute_url(self) -> str:
+        """Opening it: marks it read, then goes to the comment (comments.views)."""
+        return reverse("notification_open", args=[self.pk])
+
+    @property
+    def comment_gone(self) -> str:
+        """Why the comment can't be shown to the recipient, or "" when it can.
+
+        A removal notice goes to the author, who still sees their removed comment."""
+        if self.kind == self.Kind.REMOVED:
+            return "" if self.comment.state != Comment.State.DELETED else "deleted"
+        return {
+            Comment.State.DELETED: "deleted",
+            Comment.State.REMOVED: "removed",
+            Comment.State.HELD: "held",
+        }.get(self.comment.state, "")
 
 
 class ModerationActionQuerySet(models.QuerySet):

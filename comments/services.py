@@ -185,11 +185,14 @@ def _render(body: str) -> tuple[str, dict[str, object]]:
     return html, mentioned
 
 
-def _notify(*, comment: Comment, actor, mentioned: dict[str, object]) -> None:
+def _notify(
+    *, comment: Comment, actor, mentioned: dict[str, object], answered: Comment | None = None
+) -> None:
+    """Tell the author of the comment answered (`answered`, which may sit deeper than the
+    reply's parent) and every member mentioned; never the actor, each member once."""
     recipients: dict[int, str] = {}
-    parent = comment.parent
-    if parent is not None and parent.author_id and parent.author_id != actor.pk:
-        recipients[parent.author_id] = Notification.Kind.REPLY
+    if answered is not None and answered.author_id and answered.author_id != actor.pk:
+        recipients[answered.author_id] = Notification.Kind.REPLY
     for member in mentioned.values():
         if member.pk != actor.pk:
             recipients.setdefault(member.pk, Notification.Kind.MENTION)
@@ -238,18 +241,21 @@ def comment_create(
         if rate_limited:
             _check_links(author=author, body=body, now=now)
             _check_rate_limit(author=author, now=now)
-        root, depth = None, 1
+        root, depth, answered = None, 1, parent
         if parent is not None:
             if parent.thread_id != thread.pk:
                 raise CommentRefused("That comment belongs to another discussion.")
             if parent.depth >= MAX_DEPTH:
-                parent = parent.parent
+                # SPEC: replies nest at most 3 levels; this one hangs beside the comment
+                # it answers, which stays `reply_to` and is the one notified.
+                parent = Comment.objects.get(pk=parent.parent_id)
             root, depth = parent.root_id or parent.pk, parent.depth + 1
         html, mentioned = _render(body)
         comment = Comment.objects.create(
             thread=thread,
             author=author,
             parent=parent,
+            reply_to=answered,
             root_id=root,
             depth=depth,
             body=body,
@@ -259,7 +265,7 @@ def comment_create(
         Thread.objects.filter(pk=thread.pk).update(
             comment_count=F("comment_count") + 1, last_activity_at=now
         )
-        _notify(comment=comment, actor=author, mentioned=mentioned)
+        _notify(comment=comment, actor=author, mentioned=mentioned, answered=answered)
     return comment
 
 
@@ -428,8 +434,30 @@ def comment_hide(*, comment: Comment, editor, reason: str) -> ModerationAction:
             comment.state = Comment.State.REMOVED
             comment.moderation_reason = action.reason[:300]
             comment.save(update_fields=["state", "moderation_reason"])
+            _notify_removed(comment=comment, editor=editor, at=action.created_at)
         _resolve_open_flags(comment, action.created_at)
     return action
+
+
+def _notify_removed(*, comment: Comment, editor, at: datetime) -> None:
+    """Tell the author an editor removed their comment, and why (once per comment: a second
+    removal after a restore updates the notice and makes it unread again)."""
+    if not comment.author_id:
+        return
+    notification, _ = Notification.objects.update_or_create(
+        recipient_id=comment.author_id,
+        comment=comment,
+        defaults={
+            "kind": Notification.Kind.REMOVED,
+            "actor": None,
+            "reason": comment.moderation_reason,
+            "created_at": at,
+            "read_at": None,
+        },
+    )
+    from comments.tasks import send_notification_emails
+
+    transaction.on_commit(lambda: send_notification_emails.enqueue([notification.pk]))
 
 
 def comment_restore(*, comment: Comment, editor, reason: str) -> ModerationAction:
@@ -524,8 +552,12 @@ def member_unmute(*, member, editor, reason: str) -> ModerationAction:
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the member's notifications read (DoesNotExist for anyone else's)."""
     notification = (
-        Notification.objects.for_recipient(user).in_public_threads().get(pk=notification_id)
+        Notification.objects.for_recipient(user)
+        .in_public_threads()
+        .select_related("comment__thread")
+        .get(pk=notification_id)
     )
     if notification.read_at is None:
         notification.read_at = timezone.now()

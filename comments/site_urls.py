@@ -7,6 +7,11 @@ from comments import views
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path(
+        "notifications/<int:notification_id>/",
+        views.notification_open,
+        name="notification_open",
+    ),
+    path(
         "notifications/<int:notification_id>/read/",
         views.notification_read,
         name="notification_read",

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from comments.models import Notification
 from core.tasks import crossover_task, queue_email
+from core.urls import absolute_url
 
 
 @crossover_task
@@ -27,17 +29,18 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     for notification in notifications:
         context = {
             "notification": notification,
-            "url": settings.SITE_URL + notification.comment.get_absolute_url(),
-            "settings_url": settings.SITE_URL + "/accounts/profile/",
+            "site_name": settings.SITE_NAME,
+            "url": absolute_url(notification.get_absolute_url()),
+            "settings_url": absolute_url(reverse("accounts:profile_edit")),
         }
         actor = notification.actor.public_name if notification.actor else "Someone"
-        subject = (
-            f"{actor} replied to your comment"
-            if notification.kind == Notification.Kind.REPLY
-            else f"{actor} mentioned you"
-        )
+        subject = {
+            Notification.Kind.REPLY: f"{actor} replied to your comment",
+            Notification.Kind.MENTION: f"{actor} mentioned you",
+            Notification.Kind.REMOVED: "An editor removed your comment",
+        }[notification.kind]
         queue_email(
-            subject=f"[Crossover] {subject}",
+            subject=f"[{settings.SITE_NAME}] {subject}",
             body=render_to_string("comments/email/notification.txt", context),
             to=[notification.recipient.email],
         )

@@ -93,15 +93,17 @@ UNVERIFIED = "Verify your email address to join the discussion."
 
 def compose_slot_state(request, keys) -> dict[int, str]:
     """Per thread (id): the comment form, or why not. A muted member's refusal, and their
-    own comments held for review (shown to them alone), make the page theirs alone."""
+    own comments held for review or removed by an editor (shown to them alone), make the
+    page theirs alone."""
     facts = viewer_facts(request)
     if facts.mute is not None:
         raise Personal
     threads = list(keys)
     held = column(
         f"SELECT 1 FROM {Comment._meta.db_table}"
-        f" WHERE thread_id IN ({placeholders(threads)}) AND author_id = %s AND state = %s LIMIT 1",
-        [*threads, request.user.pk, Comment.State.HELD.value],
+        f" WHERE thread_id IN ({placeholders(threads)}) AND author_id = %s"
+        " AND state IN (%s, %s) LIMIT 1",
+        [*threads, request.user.pk, *(state.value for state in Comment.OWN_ONLY_STATES)],
     )
     if held:
         raise Personal

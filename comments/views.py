@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -349,6 +350,26 @@ def notifications(request: HtmxHttpRequest) -> HttpResponse:
     if _is_htmx(request):
         template += "#notification-list"
     return render(request, template, {"page_obj": page})
+
+
+@require_GET
+@verified_member_required
+def notification_open(request: HtmxHttpRequest, notification_id: int) -> HttpResponse:
+    """A notification's link: marks it read, then goes to the comment on its page (or to
+    the discussion, when the comment is no longer there to see)."""
+    try:
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+    except Notification.DoesNotExist:
+        raise Http404("No such notification.") from None
+    comment = notification.comment
+    target = comment.thread.get_absolute_url()
+    if not notification.comment_gone:
+        target += f"#{comment.anchor}"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        target = reverse("notifications")
+    return redirect(target)
 
 
 @require_POST

@@ -88,7 +88,14 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The site's name and public address: emails, canonical links, Open Graph tags, the
+# sitemap and the feed are built on them, and the sites framework's Site row (which
+# allauth's emails use) follows them (core.sites.site_sync: a migration and demo_data).
+# `make run` sets SITE_URL to where it listens.
+SITE_NAME = env("SITE_NAME", "Crossover")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(f"SITE_URL must be an http(s) address, not {SITE_URL!r}.")
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -242,7 +249,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Crossover] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Refused at sign-up, and so is any look-alike of them (accounts.names.skeleton).
 ACCOUNT_USERNAME_BLACKLIST = [
     "admin",
@@ -310,11 +317,10 @@ CROSSOVER_LIMITS = {
 # Email ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Crossover <no-reply@crossover.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# In development mail is printed readably (core.mail: the text as written, links whole).
 EMAIL_BACKEND_PATH = env(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "core.mail.ReadableConsoleBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
@@ -433,6 +439,9 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+# allauth's two-factor set-up page shows the QR code as a data: SVG image: that one view
+# (config/urls.py) may load data: images, no other page may.
+TOTP_ACTIVATE_CSP = {**SECURE_CSP, "img-src": [*SECURE_CSP["img-src"], "data:"]}
 
 # Logging -------------------------------------------------------------------
 # One line per request (core.middleware.RequestLogMiddleware) and every other record carry

@@ -1,10 +1,12 @@
 import re
 
 from allauth.account.decorators import secure_admin_login
+from allauth.mfa.totp.views import activate_totp
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.decorators.csp import csp_override
 
 from articles import views as articles_views
 from config import views
@@ -27,6 +29,13 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("search/", articles_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # allauth draws the authenticator's QR code as a data: SVG image; the site's policy
+    # allows data: images on this one page only (settings.TOTP_ACTIVATE_CSP).
+    path(
+        "accounts/2fa/totp/activate/",
+        csp_override(settings.TOTP_ACTIVATE_CSP)(activate_totp),
+        name="mfa_activate_totp",
+    ),
     path("accounts/", include("allauth.urls")),
     path("comments/", include("comments.urls")),
     path("", include("comments.site_urls")),

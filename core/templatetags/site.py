@@ -6,8 +6,10 @@ import hashlib
 
 from django import template
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from core.markdown import render_markdown
 from core.urls import absolute_url
@@ -189,3 +191,47 @@ def markdown(text: str) -> SafeString:
 def absolute(path: str) -> str:
     """`path` on the site's public address (SITE_URL): canonical links, Open Graph URLs."""
     return absolute_url(path)
+
+
+@register.filter
+def ago(value) -> str:
+    """ "5 minutes ago", or "just now" for anything under a minute (never "0 minutes ago")."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value)} ago"
+
+
+class CaptureNode(template.Node):
+    # Blocks inside stay overridable by child templates ({% extends %} finds them here).
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        # Rendered (so escaped) already; only the whitespace is tidied for an attribute.
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture "name" %}…{% endcapture %}: render the inside (blocks included) into the
+    context variable `name` instead of the page. base.html captures each page's title,
+    description and address once, and includes/meta.html writes every tag from them."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% capture %} takes one name.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1].strip("\"'"))
+
+
+@register.simple_tag
+def site_name() -> str:
+    """settings.SITE_NAME: what the site calls itself in titles, tags and mail."""
+    from django.conf import settings
+
+    return settings.SITE_NAME

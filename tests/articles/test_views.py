@@ -80,7 +80,9 @@ def test_the_article_page_carries_meta_tags_featured_collabs_and_a_discussion(cl
     assert f'<meta property="og:url" content="{url}">' in html
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:title" content="APT. and the world">' in html
-    assert "og:image" not in html  # no hero, no image tag
+    # No hero: the site's default share image.
+    default_image = "http://127.0.0.1:8000/static/img/share-default.png"
+    assert f'<meta property="og:image" content="{default_image}">' in html
     assert '<meta name="description" content="The standfirst of APT. and the world.">' in html
     assert 'id="discussion"' in html and 'id="comments"' in html and "Discussion" in html
     # The collab's own vote partial, posting back to the article.

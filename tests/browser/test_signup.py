@@ -14,7 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-Long-and-unusual-passphrase-42"
 
 
-def test_newcomer_signs_up_confirms_logs_in_and_sets_avatar(page, live_server, tmp_path, login):
+def test_newcomer_signs_up_confirms_logs_in_and_sets_avatar(
+    page, live_server, tmp_path, login, settings
+):
+    # Mail links point at the site's address (SITE_URL): here, the live server.
+    settings.SITE_URL = live_server.url
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Email").fill("seoulmate@example.com")
@@ -26,6 +30,7 @@ def test_newcomer_signs_up_confirms_logs_in_and_sets_avatar(page, live_server, t
     assert "Verify Your Email Address" in page.content()
 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    assert link.startswith(f"{live_server.url}/")
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_load_state()

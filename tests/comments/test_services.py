@@ -309,12 +309,22 @@ def test_export_holds_comments_likes_and_flags(thread, member, other, post):
 
 
 def test_demo_conversation_is_idempotent(thread):
-    from accounts.demo import MEMBER_PASSWORD, ensure_member
-    from comments.demo import CONVERSATION, add_demo_comments
+    from django.utils import timezone
 
-    for username in {author for author, _, _ in CONVERSATION}:
+    from accounts.demo import MEMBER_PASSWORD, ensure_member
+    from comments.demo import add_demo_comments
+
+    conversation = [
+        ("blinkforever", "First", None, 5),
+        ("army_jay", "A reply", 0, 3),
+        ("blinkforever", "A reply to the reply", 1, 1),
+    ]
+    for username in {author for author, *_ in conversation}:
         ensure_member(username, password=MEMBER_PASSWORD)
-    add_demo_comments(thread)
-    add_demo_comments(thread)
-    assert Comment.objects.filter(thread=thread).count() == len(CONVERSATION)
-    assert Notification.objects.exists()
+    start = timezone.now()
+    add_demo_comments(thread, conversation, start=start)
+    add_demo_comments(thread, conversation, start=start)
+    assert Comment.objects.filter(thread=thread).count() == len(conversation)
+    assert Notification.objects.count() == 2
+    first = Comment.objects.get(body="First")
+    assert first.created_at == start - timedelta(hours=5)
