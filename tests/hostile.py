@@ -54,6 +54,7 @@ QUERY_PARAMS: dict[str | None, list[str]] = {
     "comments:permalink": DISCUSSION,
     "search": ["q"],
     "notifications": ["page", "next"],
+    "notification_open": ["next"],
     "moderation_log": ["page"],
     "accounts:verify_first": ["next"],
     "account_login": ["next"],
