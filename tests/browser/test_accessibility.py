@@ -49,13 +49,13 @@ class Audited:
 def _wrong_password(page, people) -> None:
     page.locator("input[name=login]").fill(people.member.username)
     page.locator("input[name=password]").fill("not-the-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.get_by_text("not correct").wait_for()
 
 
 def _bad_sign_up(page, people) -> None:
     page.locator("input[name=email]").fill("not-an-email")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state()
 
 
