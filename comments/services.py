@@ -105,10 +105,11 @@ def _check_rate_limit(*, author, now: datetime) -> None:
             continue
         period = limits.per_period(int(window.total_seconds()))
         # The member is told which rule stopped them: the first-day one reads differently.
+        comments = f"{most} comment{'s' * (most != 1)}"
         doing = (
-            f"New members can post {most} comments {period} during their first day."
+            f"New members can post {comments} {period} during their first day."
             if young_only
-            else f"You can post {most} comments {period}."
+            else f"You can post {comments} {period}."
         )
         _check_recent(
             Comment.objects.filter(author=author), now=now, window=window, most=most, doing=doing

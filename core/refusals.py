@@ -213,12 +213,14 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A form sent from a page that is out of date (a new session, an old tab)."""
     logger.info("CSRF failure on %s %s: %s", request.method, request.path, reason)
-    message = (
-        "This page was out of date (you may have logged in or out in another tab), "
-        "so nothing was sent. Reload the page and try again."
-    )
+    why = "You may have logged in or out in another tab, so nothing was sent."
     return refuse(
-        request, status=403, message=message, title="Page out of date", template="403_csrf.html"
+        request,
+        status=403,
+        message=f"This page was out of date. {why} Reload the page and try again.",
+        title="Page out of date",
+        template="403_csrf.html",
+        context={"message": f"{why} Go back, reload the page and try again."},
     )
 
 

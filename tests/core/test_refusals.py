@@ -130,7 +130,7 @@ def test_csrf_failure_is_the_sites_page_and_under_htmx_the_region(discussion):
     response = client.post(url, {"body": "Stale"})
     assert response.status_code == 403
     assert "This page was out of date" in error_page(response)
-    assert "Reload the page and try again." in response.text
+    assert "Go back, reload the page and try again." in response.text
     response = client.post(url, {"body": "Stale"}, headers=HTMX)
     assert response.status_code == 403
     assert region_answer(response).startswith("This page was out of date")
@@ -177,7 +177,8 @@ def test_get_on_a_vote_url_is_a_page_with_the_way_to_the_collab(client, discussi
     assert response["Allow"] == "POST"
     html = error_page(response)
     assert "for a button on the site" in html
-    assert '<a class="btn btn-primary" href="/collabs/apt/">Go to the page</a>' in html
+    owner = '<a class="btn btn-primary" href="/collabs/apt/">Open the page this belongs to</a>'
+    assert owner in html
     response = client.get(reverse("collabs:vote", args=["apt"]), headers=HTMX)
     assert response.status_code == 405
     assert "for a button on the site" in region_answer(response)
