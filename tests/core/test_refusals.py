@@ -276,6 +276,20 @@ def test_the_like_limit_shows_on_the_button_retargeted_to_itself(discussion, sea
     assert "You can like 1 comments a minute. Try again in" in response.text
 
 
+def test_the_vote_limit_shows_on_the_vote_button(discussion, settings):
+    settings.CROSSOVER_LIMITS = {
+        **settings.CROSSOVER_LIMITS,
+        "votes_young": {"limit": 1, "period": 3600},
+    }
+    client = client_for(MemberFactory(date_joined=timezone.now() - timedelta(hours=1)))
+    url = reverse("collabs:vote", args=["apt"])
+    assert client.post(url, headers=HTMX).status_code == 200
+    response = client.post(url, headers=HTMX)
+    assert response.status_code == 429
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#vote-apt", "outerHTML")
+    assert '<p class="vote-message" role="status">' in response.text
+
+
 # 503 --------------------------------------------------------------------------------
 
 DEAD_REDIS = {
