@@ -93,16 +93,21 @@ def back_url(request: HttpRequest) -> str:
     ):
         parts = urlsplit(referer)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if path != request.get_full_path():
+        if _local(path) and path != request.get_full_path():
             return path
     return "/"
+
+
+def _local(path: str) -> bool:
+    """A path on this site: not "//elsewhere" nor "/\\elsewhere", which browsers take as hosts."""
+    return path.startswith("/") and not path.startswith(("//", "/\\")) and "\\" not in path
 
 
 def owner_url(request: HttpRequest) -> str:
     """The page an action address belongs to (/collabs/apt/vote/ → /collabs/apt/), or ""."""
     path = request.path.rstrip("/")
     parent = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
-    if not parent or parent == "/":
+    if not parent or parent == "/" or not _local(parent):
         return ""
     try:
         resolve(parent)

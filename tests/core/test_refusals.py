@@ -108,6 +108,20 @@ def test_late_edit_url_without_js_is_the_sites_403_page(discussion):
     assert 'href="/collabs/apt/">Go back</a>' in html
 
 
+@pytest.mark.parametrize(
+    "referer",
+    [
+        "http://testserver//evil.example/x",
+        "http://testserver/\\evil.example/",
+        "https://evil.example/",
+    ],
+)
+def test_go_back_never_leads_off_the_site(client, referer):
+    response = client.get("/no/such/page/", headers={"Referer": referer})
+    assert "evil.example" not in response.text
+    assert "Go back" not in response.text
+
+
 def test_someone_elses_comment_says_only_its_author(discussion, seasoned):
     _, _, comment = discussion
     response = client_for(seasoned).get(reverse("comments:edit", args=[comment.pk]), headers=HTMX)
