@@ -238,7 +238,7 @@ def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     if not comment.can_delete(request.user):
         if comment.author_id != request.user.pk:
             raise PermissionDenied("Only its author can delete a comment.")
-        raise PermissionDenied("This comment is already deleted.")
+        raise PermissionDenied("This comment was already deleted or removed.")
     if request.method == "GET":
         context = {
             "discussion": discussion_shell(request, comment.thread),
