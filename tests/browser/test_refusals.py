@@ -4,7 +4,7 @@ One test per kind under htmx (403 late edit, 409 locked thread, 422 invalid form
 rate limit, 404 comment removed meanwhile, 503 limit cache down): the document is the
 same one (no reload, the navigation is there), and the message is visible inside a
 role="alert" region. Without JavaScript: the error page with a way back, and Delete's
-confirmation page.
+confirmation page. axe-core checks the error region and the error pages (light and dark).
 
 With SHOTS_DIR set, the tests also save screenshots there (light and dark, 1280 and
 390 px wide) for people to look at; nothing is asserted on them.
@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.urls import path
 from django.utils import timezone
@@ -48,6 +49,13 @@ handler400 = site_urls.handler400
 handler403 = site_urls.handler403
 handler404 = site_urls.handler404
 handler500 = site_urls.handler500
+
+
+def axe_violations(page, within: str) -> list[str]:
+    """axe-core's findings, of any impact, in the part of the page this branch draws (the
+    rest of each page is checked by the site-wide accessibility tests)."""
+    found = Axe().run(page, context=within).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in found]
 
 
 def shot(page, name: str) -> None:
@@ -117,6 +125,7 @@ def test_late_edit_under_htmx_keeps_the_page_and_says_why(browser, live_server, 
         # What they wrote is still there to copy.
         expect(page.get_by_label("Edit comment")).to_have_value("My second take")
         shot(page, f"late-edit-{width}-{scheme}")
+        assert axe_violations(page, "#refusal") == [], (width, scheme)
         if width == 1280 and scheme == "light":
             region.get_by_role("button", name="Dismiss this message").click()
             expect(page.locator("#refusal")).to_be_empty()
@@ -308,3 +317,15 @@ def test_without_js_every_error_page_is_the_sites(no_js_context, live_server, ca
     with page.expect_navigation() as sent:
         page.get_by_role("button", name="Vote").click()
     check("503", "We can't do that right now", 503, sent.value)
+
+
+@pytest.mark.urls(__name__)
+def test_error_pages_pass_axe_light_and_dark(browser, live_server, cast):
+    """axe-core needs JavaScript, so these are opened in a context that has it."""
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        for url in ("/no/such/page/", "/collabs/apt/vote/", "/test/boom/"):
+            page.goto(f"{live_server.url}{url}")
+            assert axe_violations(page, "main") == [], (url, scheme)
+        context.close()
