@@ -274,6 +274,9 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
         context = {"collab": collab, "vote_message": message}
         response = render(request, "collabs/detail.html#vote-button", context, status=429)
         response["Retry-After"] = str(refused.retry_after)
+        # Where the refusal goes: the button itself (core/refusals.py leaves it there).
+        response["HX-Retarget"] = f"#vote-{collab.slug}"
+        response["HX-Reswap"] = "outerHTML"
         return response
     if request.htmx:
         collab.vote_count, collab.has_voted = result.vote_count, result.voted

@@ -119,7 +119,7 @@ def posting_refusal(*, thread: Thread, user, mute: Mute | None = None) -> str | 
     if not thread.is_public:
         return NOT_PUBLIC
     if thread.is_locked:
-        return "This discussion is locked: no new comments or replies."
+        return "This discussion is locked by the editors: no new comments or replies."
     mute = mute if mute is not None else active_mute(user)
     if mute is not None:
         until = date_format(timezone.localtime(mute.until), "j F Y, H:i")
@@ -132,7 +132,17 @@ def _check_rate_limit(*, author, now: datetime) -> None:
     for window, most, young_only in _comment_limits():
         if young_only and not young:
             continue
-        _check_recent(Comment.objects.filter(author=author), now=now, window=window, most=most)
+        period = limits.per_period(int(window.total_seconds()))
+        # The member is told which rule stopped them: the first-day one reads differently.
+        comments = f"{most} comment{'s' * (most != 1)}"
+        doing = (
+            f"New members can post {comments} {period} during their first day."
+            if young_only
+            else f"You can post {comments} {period}."
+        )
+        _check_recent(
+            Comment.objects.filter(author=author), now=now, window=window, most=most, doing=doing
+        )
 
 
 def _check_recent(rows, *, now: datetime, window: timedelta, most: int, doing: str = "") -> None:
@@ -236,7 +246,7 @@ def comment_create(
         thread = Thread.objects.select_for_update().get(pk=thread.pk)
         refusal = posting_refusal(thread=thread, user=author)
         if refusal:
-            raise CommentRefused(refusal, code="refused")
+            raise CommentRefused(refusal, code="locked" if thread.is_locked else "muted")
         now = timezone.now()
         if rate_limited:
             _check_links(author=author, body=body, now=now)

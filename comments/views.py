@@ -19,6 +19,7 @@ from comments.discussion import decorate, discussion_page, discussion_shell
 from comments.forms import CommentForm, FlagForm
 from comments.models import (
     COMMENTS_TOPIC,
+    EDIT_WINDOW,
     Comment,
     CommentLike,
     ModerationAction,
@@ -29,6 +30,7 @@ from core import page_cache
 from core.limits import wait_text
 from core.pagination import page_of
 from core.ratelimit import RateLimited
+from core.refusals import refuse
 
 TEMPLATE = "comments/discussion.html"
 
@@ -60,7 +62,9 @@ def _check_visible(request: HttpRequest, thread: Thread, *, preview: bool) -> No
 
 def _comment_for(request: HttpRequest, comment_id: int, *, preview: bool = False) -> Comment:
     """The comment, if the viewer may see its discussion (see _thread_for)."""
-    comment = get_object_or_404(Comment.objects.select_related("author", "thread"), pk=comment_id)
+    comment = Comment.objects.select_related("author", "thread").filter(pk=comment_id).first()
+    if comment is None:
+        raise Http404("That comment isn't there any more: it may have been removed.")
     _check_visible(request, comment.thread, preview=preview)
     return comment
 
@@ -123,15 +127,16 @@ def permalink(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
 # Posting ----------------------------------------------------------------------
 
 
-def _form_response(request, template, context, *, status, error=None, retarget=None):
-    """Re-render a refused form with its message; htmx swaps it in place of the form."""
+def _form_response(request, template, context, *, status, error=None, retarget="this"):
+    """Re-render a refused form with its message; htmx swaps it in place of the form
+    (`retarget`: the form itself, or the block around it), which core.refusals respects."""
     if error is not None:
         context["form"].add_error(None, error.messages[0])
     response = render(request, template, context, status=status)
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         response["Retry-After"] = str(retry_after)
-    if retarget and _is_htmx(request):
+    if _is_htmx(request):
         response["HX-Retarget"] = retarget
         response["HX-Reswap"] = "outerHTML"
     return response
@@ -155,7 +160,7 @@ def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) ->
         template = f"{TEMPLATE}#{'reply-form' if parent else 'comment-form'}"
     else:
         template = "comments/comment_action.html"
-    retarget = None if parent else f"#comment-form-{thread.pk}"
+    retarget = "this" if parent else f"#comment-form-{thread.pk}"
     if not form.is_valid():
         return _form_response(request, template, context, status=422, retarget=retarget)
     try:
@@ -167,8 +172,9 @@ def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) ->
             request, template, context, status=429, error=error, retarget=retarget
         )
     except services.CommentRefused as error:
-        # Too many links is the member's to fix (422); locked or muted is not theirs (403).
-        status = 422 if error.code == "too_many_links" else 403
+        # Too many links is the member's to fix (422); a thread locked meanwhile conflicts
+        # with the page they wrote on (409); a mute is about them (403).
+        status = {"too_many_links": 422, "locked": 409}.get(error.code, 403)
         return _form_response(
             request, template, context, status=status, error=error, retarget=retarget
         )
@@ -214,12 +220,22 @@ def comment_reply(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
+def _edit_refusal(comment: Comment, user) -> str:
+    """Why this member can't edit this comment, in words."""
+    if comment.author_id != user.pk:
+        return "Only its author can edit a comment."
+    if comment.state not in (Comment.State.VISIBLE, Comment.State.HELD):
+        return "This comment was deleted or removed, so it can't be edited."
+    minutes = int(EDIT_WINDOW.total_seconds() // 60)
+    return f"You can edit a comment for {minutes} minutes after posting it."
+
+
 @require_http_methods(["GET", "POST"])
 @verified_member_required
 def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_for(request, comment_id)
     if not comment.can_edit(request.user):
-        raise PermissionDenied("Only the author can edit a comment, within 15 minutes.")
+        raise PermissionDenied(_edit_refusal(comment, request.user))
     form = CommentForm(
         request.POST or None,
         initial={"body": comment.body},
@@ -244,10 +260,23 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     return render(request, f"{TEMPLATE}#comment-card", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @verified_member_required
 def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
+    """POST deletes; GET (Delete without JavaScript) asks first, on a page of its own."""
     comment = _comment_for(request, comment_id)
+    if not comment.can_delete(request.user):
+        if comment.author_id != request.user.pk:
+            raise PermissionDenied("Only its author can delete a comment.")
+        raise PermissionDenied("This comment was already deleted or removed.")
+    if request.method == "GET":
+        context = {
+            "discussion": discussion_shell(request, comment.thread),
+            "comment": _decorated(request, comment),
+            "action": "delete",
+            "has_replies": Comment.objects.filter(parent=comment).exists(),
+        }
+        return render(request, "comments/comment_action.html", context)
     services.comment_delete(comment=comment, user=request.user)
     page_cache.changes(request, comment.thread.topic, COMMENTS_TOPIC)
     if not _is_htmx(request):
@@ -275,7 +304,7 @@ def comment_like(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         services.comment_like_toggle(comment=comment, user=request.user)
     except services.CommentRefused as error:
         if _is_htmx(request):
-            return HttpResponse(error.messages[0], status=409)
+            return refuse(request, status=409, message=error.messages[0])
         messages.error(request, error.messages[0])
         return _back_to(comment)
     except RateLimited as refused:
@@ -288,6 +317,8 @@ def comment_like(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         }
         response = render(request, f"{TEMPLATE}#like-button", context, status=429)
         response["Retry-After"] = str(refused.retry_after)
+        response["HX-Retarget"] = "this"  # the button shows it (core/refusals.py)
+        response["HX-Reswap"] = "outerHTML"
         return response
     page_cache.changes(request, comment.thread.topic)  # its like count
     if not _is_htmx(request):
@@ -380,7 +411,7 @@ def notification_read(request: HtmxHttpRequest, notification_id: int) -> HttpRes
             user=request.user, notification_id=notification_id
         )
     except Notification.DoesNotExist:
-        return HttpResponse("No such notification.", status=404)
+        raise Http404("That notification isn't there any more.") from None
     if not _is_htmx(request):
         return redirect("notifications")
     notification = (

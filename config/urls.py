@@ -51,3 +51,11 @@ if settings.MEDIA_URL.startswith("/"):
             views.media,
         )
     ]
+
+# The site's own error pages; under htmx, a message in the page's error region (core/refusals.py).
+handler400 = "core.refusals.bad_request"
+handler403 = "core.refusals.permission_denied"
+handler404 = "core.refusals.page_not_found"
+handler500 = "core.refusals.server_error"
+# allauth's rate limits answer through this one (allauth.core.internal.ratelimit.respond_429).
+handler429 = "core.refusals.too_many_requests"

@@ -1,6 +1,7 @@
-"""Site-wide middleware: one log line per request with its id; rate-limit refusals
-become 429 and 503 pages in the site layout, NUL bytes that reach PostgreSQL a 400;
-Permissions-Policy and Cache-Control: private."""
+"""Site-wide middleware: one log line per request with its id; rate-limit refusals become
+429 and 503 answers in the site's way (under htmx the message goes to the page's error
+region, else the 429 or 503 page: core.refusals.refuse decides); NUL bytes that reach
+PostgreSQL a 400; Permissions-Policy and Cache-Control: private."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ import time
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import DataError
-from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.functional import empty
 
 from core import logs
 from core.limits import wait_text
 from core.ratelimit import RateLimited, RateLimitUnavailable
+from core.refusals import refuse
 
 logger = logging.getLogger(__name__)
 request_logger = logging.getLogger("crossover.requests")
@@ -81,19 +82,18 @@ class RateLimitMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, RateLimited):
-            context = {
-                "message": exception.message,
-                "retry_after": exception.retry_after,
-                "wait": wait_text(exception.retry_after),
-            }
-            response = render(request, "429.html", context, status=429)
-            response["Retry-After"] = str(exception.retry_after)
-            return response
+            wait = wait_text(exception.retry_after)
+            message = exception.message or "You have done that too many times in a short while."
+            return refuse(
+                request,
+                status=429,
+                message=f"{message} Try again in {wait}.",
+                context={"message": message, "retry_after": exception.retry_after, "wait": wait},
+                headers={"Retry-After": str(exception.retry_after)},
+            )
         if isinstance(exception, RateLimitUnavailable):
             logger.warning("refused %s %s: %s", request.method, request.path, exception)
-            response = render(request, "503.html", {}, status=503)
-            response["Retry-After"] = str(exception.retry_after)
-            return response
+            return refuse(request, status=503, headers={"Retry-After": str(exception.retry_after)})
         return None
 
 
