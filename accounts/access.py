@@ -44,7 +44,10 @@ def return_path(request: HttpRequest) -> str:
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             parts = urlsplit(candidate)
-            return parts.path + (f"?{parts.query}" if parts.query else "")
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            # "https://this-site//evil.example/" is on this site, but its path alone is not.
+            if url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+                return path
     return request.path if request.method == "GET" else "/"
 
 

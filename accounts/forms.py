@@ -8,6 +8,7 @@ from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.conf import settings
+from django.core import validators
 from django.core.exceptions import ValidationError
 
 from accounts import attempts, names
@@ -68,11 +69,19 @@ class AccountDeleteForm(forms.Form):
 
 
 class LoginForm(allauth_forms.LoginForm):
-    """allauth's login form, with a label that says what the one field takes."""
+    """allauth's login form, with a label that says what the one field takes, and a length
+    no username or email address exceeds: allauth sets none when either may be typed,
+    and a 2 MB "username" cost seconds of work before any limit was checked."""
+
+    LOGIN_MAX_LENGTH = 254  # an email address's; a username's is 150
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
+        field = self.fields["login"]
+        field.label = "Username or email"
+        field.max_length = self.LOGIN_MAX_LENGTH
+        field.validators.append(validators.MaxLengthValidator(self.LOGIN_MAX_LENGTH))
+        field.widget.attrs["maxlength"] = str(self.LOGIN_MAX_LENGTH)
 
 
 class SignupForm(allauth_forms.SignupForm):

@@ -24,6 +24,7 @@ do "o", "O" and "0".
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from functools import cache
@@ -39,6 +40,12 @@ INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u180e\u2800\u034f")
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 LEFT_TO_RIGHT_MARK = "\u200e"
+
+# A dot above on a soft-dotted letter (or on a dotless i) draws nothing new: "i\u0307" is
+# "i" on screen, and "İ" folds to it. Marks below may come between (canonical order).
+DOT_ON_SOFT_DOTTED_RE = re.compile("(?<=[ijıȷįɨʝіјḭịϳ])([\u0300-\u036f]*?)\u0307")
+# Browsers collapse any run of white space in HTML to one space.
+WHITESPACE_RUN_RE = re.compile(r"\s+")
 
 
 def canonical(name: str) -> str:
@@ -112,6 +119,7 @@ def _char_skeleton(char: str, depth: int = 0) -> str:
 def skeleton(name: str) -> str:
     """What `name` looks like: equal for look-alikes, whatever their case or script."""
     text = unicodedata.normalize("NFKC", name).casefold()
+    text = WHITESPACE_RUN_RE.sub(" ", DOT_ON_SOFT_DOTTED_RE.sub(r"\1", text))
     text = "".join(_char_skeleton(c) for c in text)
     # Mapped sequences may hold characters that NFKC or case folding change again.
     return "".join(_char_skeleton(c) for c in unicodedata.normalize("NFKC", text).casefold())

@@ -20,6 +20,16 @@ class CollabsConfig(AppConfig):
 
         user_logged_in.connect(cast_remembered_vote, dispatch_uid="collabs-vote-after-login")
 
+        # A deleted collab's discussion closes with it, as a deleted article's does.
+        from django.db.models.signals import post_delete
+
+        from collabs.models import Collab
+        from comments.services import thread_close_with_owner
+
+        post_delete.connect(
+            thread_close_with_owner, sender=Collab, dispatch_uid="collab-closes-thread"
+        )
+
         # Vote counts, on every card and vote button, and a collab page's rank, which moves
         # with votes for any collab: cached pages get them per response ({% live %}), so
         # a vote leaves the pages showing its collab cached.

@@ -196,6 +196,27 @@ class CatalogueForm(forms.Form):
         return notes
 
 
+# Direction overrides, embeddings and isolates: they make a title read as something else.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _one_line(text: str, what: str) -> str:
+    """A title or credit line as one line of text: no line breaks (a title goes into the
+    decision email's subject, where a line break made sending fail) and no controls."""
+    unsafe = [
+        c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in BIDI_CONTROLS
+    ]
+    if unsafe:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(unsafe))
+        raise forms.ValidationError(
+            f"The {what} can only be one line of text, without control characters ({shown}).",
+            code="unsafe_characters",
+        )
+    return text
+
+
 class NominationForm(forms.Form):
     title = forms.CharField(label="Song title", max_length=200)
     artists = forms.CharField(
@@ -219,6 +240,12 @@ class NominationForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def clean_title(self) -> str:
+        return _one_line(self.cleaned_data["title"], "song title")
+
+    def clean_artists(self) -> str:
+        return _one_line(self.cleaned_data["artists"], "artists")
 
     def clean_release_date(self):
         released = self.cleaned_data["release_date"]

@@ -104,6 +104,13 @@ def threads_set_public_from(*, thread_ids, public_from: datetime | None) -> int:
     return Thread.objects.filter(pk__in=thread_ids).update(public_from=public_from)
 
 
+def thread_close_with_owner(sender, instance, **kwargs) -> None:
+    """post_delete receiver for an owner (an article, a collab): its discussion closes with
+    it. The thread is kept (PROTECT) and would otherwise stay public, with the deleted
+    page's title and comments on the home page, profiles and the thread page."""
+    threads_set_public_from(thread_ids=[instance.thread_id], public_from=None)
+
+
 # Posting ---------------------------------------------------------------------
 
 

@@ -93,8 +93,16 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # allauth's emails use) follows them (core.sites.site_sync: a migration and demo_data).
 # `make run` sets SITE_URL to where it listens.
 SITE_NAME = env("SITE_NAME", "Crossover")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).netloc:
+# Stripped: an env file saved with CRLF line endings leaves a "\r" at the end. Inside it, a
+# space or control character (which urlsplit silently drops) is refused: every link would
+# carry it.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if (
+    urlsplit(SITE_URL).scheme not in ("http", "https")
+    or not urlsplit(SITE_URL).netloc
+    or not SITE_URL.isprintable()
+    or any(c.isspace() for c in SITE_URL)
+):
     raise ImproperlyConfigured(f"SITE_URL must be an http(s) address, not {SITE_URL!r}.")
 SITE_ID = 1
 

@@ -145,7 +145,11 @@ def send_email(
     html: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> int:
-    """Send one message; a transient failure is retried (see the module's docstring)."""
+    """Send one message; a transient failure is retried (see the module's docstring).
+
+    The subject is made one line: a line break in it (from a title or a name) would make
+    every attempt fail, and the message would never go."""
+    subject = " ".join(subject.split())
     message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")

@@ -54,13 +54,24 @@ def test_reserved_names_are_refused(member_client, member, display_name):
     refused(edit(member_client, display_name), member, "kept for the site and its staff")
 
 
-@pytest.mark.parametrize("display_name", ["idol_fan", "IDOL_FAN", "ıdol_fan"])
+@pytest.mark.parametrize(
+    "display_name", ["idol_fan", "IDOL_FAN", "ıdol_fan", "i\u0307dol_fan", "İDOL_FAN"]
+)
 def test_another_members_username_is_refused(member_client, member, display_name):
     MemberFactory(username="idol_fan")
     refused(edit(member_client, display_name), member, "looks like another member's username")
 
 
-@pytest.mark.parametrize("display_name", ["Crossover Desk", "crossover desk", "Crοssover Desk"])
+@pytest.mark.parametrize(
+    "display_name",
+    [
+        "Crossover Desk",
+        "crossover desk",
+        "Crοssover Desk",
+        "Crossover  Desk",  # HTML shows a run of spaces as one
+        "Crossover \u3000Desk",
+    ],
+)
 def test_a_staff_members_display_name_is_refused(member_client, member, editor, display_name):
     editor.display_name = "Crossover Desk"
     editor.save()

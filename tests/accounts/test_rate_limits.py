@@ -120,3 +120,15 @@ def test_signup_is_limited_per_address_with_the_site_429_page(client):
     assert response.status_code == 429
     assert "Slow down a little" in response.text
     assert 'class="site-header"' in response.text
+
+
+def test_a_login_longer_than_any_account_is_refused_before_any_work(client):
+    """allauth's login field (username or email) had no length: a 2 MB "username" cost
+    seconds of look-alike folding and hashing per request, before any limit was checked."""
+    from accounts.models import Attempt
+
+    response = client.post("/accounts/login/", {"login": "a" * 2_000_000, "password": "x"})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.text
+    assert not Attempt.objects.exists()
+    assert 'maxlength="254"' in client.get("/accounts/login/").text

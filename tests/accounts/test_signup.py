@@ -139,6 +139,38 @@ def test_foreign_next_is_ignored(db):
     assert "evil" not in vote(request)["Location"]
 
 
+@pytest.mark.parametrize(
+    "foreign",
+    ["http://testserver//evil.example/x", "http://testserver/\\evil.example/", "/\\evil.example/"],
+)
+@pytest.mark.parametrize("where", ["next", "Referer"])
+def test_a_same_host_url_with_a_foreign_path_is_not_the_way_back(client, user, foreign, where):
+    """'https://this-site//evil.example/' names this host, but its path alone, used as the
+    way back, is '//evil.example/': another site. Neither the verify page's Back link nor
+    the log-in redirect's next may lead there."""
+    import html
+
+    client.force_login(user)
+    if where == "next":
+        response = client.get(reverse("notifications"), {"next": foreign})
+    else:
+        response = client.get(reverse("notifications"), headers={"Referer": foreign})
+    assert response.status_code == 403
+    back = re.findall(r'href="([^"]*)">Back', response.text)
+    assert back, "the verify page offers a way back"
+    assert all(html.unescape(href).startswith("/") for href in back)
+    assert not any(html.unescape(href).replace("\\", "/").startswith("//") for href in back)
+
+    client.logout()
+    request_kwargs = {"data": {"next": foreign}} if where == "next" else {}
+    if where == "Referer":
+        request_kwargs["headers"] = {"Referer": foreign}
+    response = client.post("/collabs/apt/vote/", **request_kwargs)
+    assert response.status_code == 302
+    login_next = response["Location"].split("next=", 1)[1]
+    assert not login_next.startswith(("//", "/%5C", "/\\"))
+
+
 def test_auth_pages_use_the_site_layout(client, db):
     for name in ("account_login", "account_signup", "account_reset_password"):
         response = client.get(reverse(name))

@@ -371,3 +371,30 @@ def test_the_form_says_when_the_member_is_over_the_limit(nominator, nominator_cl
         _nominate(nominator, n)
     page = nominator_client.get(NOMINATE).content.decode()
     assert "You can nominate 5 collabs an hour and 20 a day. Try again in 60 minutes." in page
+
+
+@pytest.mark.parametrize("field", ["title", "artists"], ids=["title", "artists"])
+@pytest.mark.parametrize(
+    "value",
+    ["Song\nTwo", "Song\r\nTwo", "Song\u2028Two", "Song\x85Two", "\u202eowT gnoS"],
+    ids=["newline", "crlf", "line-separator", "next-line", "rtl-override"],
+)
+def test_a_title_or_credit_line_on_several_lines_is_refused(nominator_client, field, value):
+    """A line break in a nominated title went into the decision email's subject, where it
+    made every sending attempt fail: the member never heard what the editors decided."""
+    response = nominator_client.post(reverse("collabs:nominate"), _form(**{field: value}))
+    assert response.status_code == 200
+    assert "can only be one line of text" in response.text
+    assert not Collab.objects.exists()
+
+
+def test_the_decision_email_goes_even_for_a_title_with_a_line_break(
+    nominator, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A title written before the rule (or by an editor in the admin) still mails."""
+    collab = _nominate(nominator)
+    Collab.objects.filter(pk=collab.pk).update(title="Song\nTwo")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nominations_decide(collabs=[collab], approve=False)
+    [mail] = mailoutbox
+    assert mail.subject == "[Crossover] About your nomination of “Song Two”"

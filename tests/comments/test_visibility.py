@@ -457,6 +457,41 @@ def test_unpublishing_updates_the_cached_home_page(db, settings, editor):
     assert visitor.get(reverse("comments:thread", args=[article.thread.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("kind", ["article", "collab"])
+def test_deleting_the_owner_closes_its_discussion(db, settings, editor, kind):
+    """An article or collab an editor deletes in the admin takes its discussion with it:
+    its thread (kept, PROTECT) stayed public, with the deleted page's title and comments
+    on the home page, the author's profile, the thread page and the comment's address."""
+    settings.PAGE_CACHE_SECONDS = 60
+    if kind == "article":
+        owner = article_services.article_create(
+            title=TITLE,
+            standfirst="Out.",
+            body="Out now.",
+            status=ArticleStatus.PUBLISHED,
+            published_at=timezone.now() - timedelta(hours=1),
+        )
+        delete_url = reverse("admin:articles_article_delete", args=[owner.pk])
+    else:
+        owner = collab_services.collab_create(title=TITLE, release_date=date(2024, 1, 1))
+        delete_url = reverse("admin:collabs_collab_delete", args=[owner.pk])
+    author = _seasoned()
+    comment = services.comment_create(thread=owner.thread, author=author, body=BODY)
+    visitor = Client()
+    pages = ["/", reverse("comments:thread", args=[owner.thread.pk]), author.get_absolute_url()]
+    for url in pages:
+        visitor.get(url)  # cached
+    response = client_for(editor).post(delete_url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(owner).objects.filter(pk=owner.pk).exists()
+    assert Thread.objects.get(pk=owner.thread.pk).public_from is None
+    for url in ["/", author.get_absolute_url()]:
+        page = visitor.get(url).content.decode()
+        assert BODY not in page and TITLE not in page, url
+    assert visitor.get(pages[1]).status_code == 404
+    assert visitor.get(reverse("comments:permalink", args=[comment.pk])).status_code == 404
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -107,19 +107,39 @@ def test_the_site_row_follows_the_settings(settings):
     assert (site.name, site.domain) == ("Crossover (staging)", "crossover.example")
 
 
-def test_a_bad_site_url_is_refused_at_start_up():
+@pytest.mark.parametrize(
+    "site_url",
+    ["crossover.example", "https://crossover.example\nX-Evil: 1", "https://cross over.example"],
+    ids=["no-scheme", "newline-inside", "space-inside"],
+)
+def test_a_bad_site_url_is_refused_at_start_up(site_url):
     import subprocess
     import sys
 
     result = subprocess.run(
         [sys.executable, "-c", "import config.settings"],
-        env={"SITE_URL": "crossover.example", "PATH": ""},
+        env={"SITE_URL": site_url, "PATH": ""},
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode != 0
     assert "SITE_URL must be an http(s) address" in result.stderr
+
+
+def test_a_site_url_from_a_crlf_env_file_loses_its_line_end():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(repr(s.SITE_URL))"],
+        env={"SITE_URL": "https://crossover.example/\r", "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "'https://crossover.example'"
 
 
 def test_development_mail_prints_the_link_whole():
