@@ -4,7 +4,8 @@ Each page type in AUDITED is opened as its viewer in Chromium with the colour sc
 emulated (`prefers-color-scheme`), axe-core (the copy axe-playwright-python ships) is
 injected and run with its default rules (WCAG A/AA plus best practices), and every
 violation is reported with the rule, the impact and the elements. A new page type is one
-line in AUDITED.
+line in AUDITED; a state reached by acting on the page (a refusal under htmx, the CSRF
+failure page, the nomination limit) is provoked by its `then`, and undone by its `after`.
 
 Our Content Security Policy allows no inline script, and axe's script is not ours, so the
 audit's browser contexts, and only them, bypass the page's CSP to inject it.
