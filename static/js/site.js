@@ -42,6 +42,18 @@ function clearRefusal() {
   if (region) region.replaceChildren();
 }
 
+// In development (DEBUG), django-htmx's script replaces the whole document with any 400,
+// 403, 404 or 500 answer, to show Django's debug page. A refusal the server addressed
+// (HX-Retarget) is not such a page: caught on its way down (window, capture phase), it
+// never reaches that listener, and is swapped where it was sent like in production.
+window.addEventListener(
+  "htmx:beforeOnLoad",
+  (event) => {
+    if (event.detail.xhr?.getResponseHeader("HX-Retarget")) event.stopPropagation();
+  },
+  true,
+);
+
 document.addEventListener("htmx:beforeSwap", (event) => {
   const detail = event.detail;
   if (detail.xhr.status < 400) return;

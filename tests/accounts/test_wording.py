@@ -59,3 +59,15 @@ def test_a_reserved_username_is_refused_in_a_human_sentence(client):
     page = html.unescape(response.text)
     assert "Username can not be used" not in page
     assert "That username is kept for the site and its staff" in page
+
+
+def test_two_factor_set_up_page_speaks_in_sentence_case(client, member):
+    """Its heading and title were allauth's "Activate Authenticator App" in Title Case."""
+    client.force_login(member)
+    # allauth asks for the password again first, then shows the set-up page.
+    asked = client.get(reverse("mfa_activate_totp"))
+    response = client.post(asked["Location"], {"password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    page = response.text
+    assert re.search(r"<h1[^>]*>\s*Set up an authenticator app\s*</h1>", page)
+    assert "Authenticator App" not in page

@@ -4,7 +4,8 @@ Each page type in AUDITED is opened as its viewer in Chromium with the colour sc
 emulated (`prefers-color-scheme`), axe-core (the copy axe-playwright-python ships) is
 injected and run with its default rules (WCAG A/AA plus best practices), and every
 violation is reported with the rule, the impact and the elements. A new page type is one
-line in AUDITED.
+line in AUDITED; a state reached by acting on the page (a refusal under htmx, the CSRF
+failure page, the nomination limit) is provoked by its `then`, and undone by its `after`.
 
 Our Content Security Policy allows no inline script, and axe's script is not ours, so the
 audit's browser contexts, and only them, bypass the page's CSP to inject it.
@@ -23,6 +24,7 @@ from playwright.sync_api import expect
 
 from comments import services as comment_services
 from tests.browser.test_csp import log_in
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +43,8 @@ class Audited:
     status: int = 200
     # What to do on the page before the audit (fill a form with errors…): (page, people).
     then: Callable[[Any, Any], None] | None = None
+    # What to put back after the audit, so the next context sees the page as before: (people).
+    after: Callable[[Any], None] | None = None
 
     def path(self, people) -> str:
         return self.url(people) if callable(self.url) else self.url
@@ -65,6 +69,68 @@ def _toggle_vote(page, people) -> None:
     pressed = button.get_attribute("aria-pressed")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "false" if pressed == "true" else "true")
+
+
+def _broken_csrf_token(page, people) -> None:
+    """A form sent with a token that is not the one the cookie holds: the CSRF failure page."""
+    page.locator("form[action$='/logout/'] input[name=csrfmiddlewaretoken]").evaluate(
+        "input => { input.value = 'x'.repeat(64); }"
+    )
+    with page.expect_navigation() as sent:
+        page.get_by_role("button", name="Log out").click()
+    assert sent.value.status == 403
+
+
+def _refused_late_edit(page, people) -> None:
+    """Under htmx, Save after the 15 minutes: the refusal appears in the #refusal region."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comments.models import Comment
+
+    mine = comment_services.comment_create(
+        thread=people.collab.thread, author=people.member, body="Fresh take", rate_limited=False
+    )
+    page.reload()
+    page.locator(f"#comment-card-{mine.pk}").get_by_role("link", name="Edit").click()
+    page.get_by_label("Edit comment").fill("Second thoughts")
+    Comment.objects.filter(pk=mine.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#refusal")).to_contain_text("15 minutes")
+
+
+def _past_reauthentication(page, people) -> None:
+    """allauth asks for the password again before the set-up page: give it, see the QR code."""
+    if "/reauthenticate/" in page.url:
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("img[src^='data:image/svg+xml']")).to_be_visible()
+
+
+def _nominations_to_the_limit(page, people) -> None:
+    from datetime import date
+
+    from collabs import services as collab_services
+    from collabs.models import Collab
+
+    while not collab_services.nomination_refusal(user=people.member):
+        n = Collab.objects.filter(nominated_by=people.member).count()
+        collab_services.collab_nominate(
+            user=people.member,
+            title=f"Nomination {n}",
+            artists="Somebody",
+            release_date=date(2024, 1, 1),
+            link="",
+        )
+    page.reload()
+    expect(page.get_by_text("Try again in")).to_be_visible()
+
+
+def _forget_nominations(people) -> None:
+    from collabs.models import Collab
+
+    Collab.objects.filter(nominated_by=people.member).delete()
 
 
 AUDITED = [
@@ -96,8 +162,31 @@ AUDITED = [
     Audited("signup", "/accounts/signup/"),
     Audited("signup-with-errors", "/accounts/signup/", then=_bad_sign_up),
     Audited("password-reset", "/accounts/password/reset/"),
-    Audited("two-factor-setup", "/accounts/2fa/totp/activate/", "member"),
+    Audited(
+        "two-factor-setup", "/accounts/2fa/totp/activate/", "member", then=_past_reauthentication
+    ),
     Audited("not-found", "/no-such-page/", status=404),
+    Audited("forbidden", "/admin/", "member", status=403),
+    Audited(
+        "method-not-allowed", lambda people: f"{people.collab.get_absolute_url()}vote/", status=405
+    ),
+    Audited("csrf-failure", "/", "member", then=_broken_csrf_token),
+    Audited(
+        "comment-delete-confirm", lambda people: f"/comments/{people.comment.pk}/delete/", "member"
+    ),
+    Audited(
+        "refusal-under-htmx",
+        lambda people: people.collab.get_absolute_url(),
+        "member",
+        then=_refused_late_edit,
+    ),
+    Audited(
+        "nominate-at-limit",
+        "/collabs/nominate/",
+        "member",
+        then=_nominations_to_the_limit,
+        after=_forget_nominations,
+    ),
 ]
 
 
@@ -119,7 +208,8 @@ def _audit(page) -> list[str]:
 @pytest.fixture
 def audit_people(people):
     """The shared cast, plus what fills the pages an audit should see filled: a reply
-    notification for the member, a moderation-log entry, a vote."""
+    notification for the member, one about a reply deleted since, a notice that an editor
+    removed one of the member's comments, a moderation-log entry, a vote."""
     from collabs import services as collab_services
     from comments.models import Comment
 
@@ -135,6 +225,20 @@ def audit_people(people):
     )
     comment_services.comment_hide(
         comment=Comment.objects.get(pk=hidden.pk), editor=people.editor, reason="Spam"
+    )
+    gone = comment_services.comment_create(
+        thread=people.collab.thread,
+        author=people.editor,
+        body="Second thoughts",
+        parent=people.comment,
+        rate_limited=False,
+    )
+    comment_services.comment_delete(comment=gone, user=people.editor)
+    removed = comment_services.comment_create(
+        thread=people.collab.thread, author=people.member, body="Off topic", rate_limited=False
+    )
+    comment_services.comment_hide(
+        comment=Comment.objects.get(pk=removed.pk), editor=people.editor, reason="Off topic"
     )
     collab_services.vote_toggle(user=people.member, collab=people.collab)
     assert reply.pk
@@ -164,6 +268,8 @@ def test_no_page_type_has_an_accessibility_violation(browser, live_server, audit
                     page.wait_for_load_state("networkidle")
                     where = f"{entry.name} [{theme}, {width} px]"
                     report += [f"{where}: {line}" for line in _audit(page)]
+                    if entry.after is not None:
+                        entry.after(people)
                     audited += 1
                 context.close()
     with capsys.disabled():

@@ -329,3 +329,20 @@ def test_error_pages_pass_axe_light_and_dark(browser, live_server, cast):
             page.goto(f"{live_server.url}{url}")
             assert axe_violations(page, "main") == [], (url, scheme)
         context.close()
+
+
+def test_in_development_a_refusal_still_keeps_the_page(page, live_server, cast, settings):
+    """With DEBUG on, django-htmx's debug script would put any 403 in place of the whole
+    document (to show Django's debug page); the site's addressed refusals are spared."""
+    settings.DEBUG = True
+    apt, alice, _, _ = cast
+    mine = services.comment_create(thread=apt.thread, author=alice, body="Dev take")
+    signed_in(page.context, live_server, alice)
+    open_apt(page, live_server)
+    expect(page.locator("script[data-debug=True]")).to_have_count(1)
+    page.locator(f"#comment-card-{mine.pk}").get_by_role("link", name="Edit").click()
+    page.get_by_label("Edit comment").fill("Dev take, edited")
+    Comment.objects.filter(pk=mine.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    page.get_by_role("button", name="Save").click()
+    expect_page_kept_with_alert(page, "You can edit a comment for 15 minutes after posting it.")
+    expect(page.get_by_label("Edit comment")).to_have_value("Dev take, edited")

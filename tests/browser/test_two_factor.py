@@ -44,6 +44,13 @@ def test_the_totp_set_up_page_shows_a_scannable_qr_code(
     assert qr.evaluate("image => image.complete && image.naturalWidth") > 0
     box = qr.bounding_box()
     assert box is not None and box["width"] >= 100 and box["x"] + box["width"] <= width
+    # A phone can't scan its own screen: the secret is whole on screen and can be copied.
+    secret = page.locator("#authenticator_secret")
+    expect(secret).to_be_editable(editable=False)
+    expect(secret).to_be_enabled()
+    assert secret.evaluate("input => input.scrollWidth <= input.clientWidth"), width
+    # Activate is the page's one action: it looks like one.
+    expect(page.get_by_role("button", name="Activate")).to_have_class("btn btn-primary")
     witness.collect("TOTP set-up")
     assert witness.found == []
 

@@ -119,7 +119,8 @@ def test_author_is_told_when_an_editor_removes_their_comment(
     assert (notice.kind, notice.reason) == ("removed", "Fan-war bait")
     assert notice.comment_id == comment.pk
     page = client_for(member).get(reverse("notifications")).content.decode()
-    assert "An editor removed your comment" in page and "Fan-war bait" in page
+    assert "An editor removed your comment" in page
+    assert '<p class="notification-excerpt">Reason: Fan-war bait</p>' in page
     assert mail.outbox[-1].to == [member.email]
     assert mail.outbox[-1].subject == "[Crossover] An editor removed your comment"
     assert "Fan-war bait" in mail.outbox[-1].body
