@@ -44,15 +44,16 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = request_id
             if request_logger.isEnabledFor(logging.INFO):
                 duration_ms = round((time.perf_counter() - started) * 1000, 1)
+                path = logs.loggable_path(request.path)
                 request_logger.info(
                     "%s %s %s %sms",
                     request.method,
-                    logs.loggable_path(request.path),
+                    path,
                     response.status_code,
                     duration_ms,
                     extra={
                         "method": request.method,
-                        "path": logs.loggable_path(request.path),
+                        "path": path,
                         "status": response.status_code,
                         "duration_ms": duration_ms,
                         "user_id": _member_id(request),
