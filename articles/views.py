@@ -11,14 +11,14 @@ from articles.models import Article
 from articles.search import site_search
 from comments import discussion
 from comments.discussion import discussion_context
-from core.page_cache import cache_page_for_visitors, depends_on
+from core.caching import cached_page
 from core.pagination import page_of
 
 PAGE_SIZE = 10
 
 
 @require_GET
-@cache_page_for_visitors(reads=["page"])
+@cached_page(reads=["page"])
 def article_list(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.published().for_list().newest()
     page = page_of(articles, request.GET.get("page"), per_page=PAGE_SIZE)
@@ -26,12 +26,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors(reads=discussion.QUERY_PARAMS)
+@cached_page(reads=discussion.QUERY_PARAMS)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Visitors see published articles only; editors also preview drafts and scheduled ones."""
     articles = Article.objects.visible_to(request.user).for_detail(user=request.user)
     article = get_object_or_404(articles, slug=slug)
-    depends_on(request)  # its discussion and its collabs' cards
     context = {
         "article": article,
         "preview": not article.is_public,

@@ -29,27 +29,3 @@ class CollabsConfig(AppConfig):
         post_delete.connect(
             thread_close_with_owner, sender=Collab, dispatch_uid="collab-closes-thread"
         )
-
-        # Vote counts, on every card and vote button, and a collab page's rank, which moves
-        # with votes for any collab: cached pages get them per response ({% live %}), so
-        # a vote leaves the pages showing its collab cached.
-        from collabs.models import VOTES_TOPIC
-        from core import page_cache
-
-        live = page_cache.LiveKind
-        page_cache.LIVE_VALUES["votes"] = live(member_data.live_vote_counts, VOTES_TOPIC)
-        page_cache.LIVE_VALUES["rank"] = live(member_data.live_ranks, VOTES_TOPIC)
-
-        # Cards and vote buttons on pages shared by all members show each member's own
-        # vote (core/viewer_slots.py).
-        from core import viewer_slots
-
-        viewer_slots.register(
-            viewer_slots.SlotKind(
-                name="voted",
-                variants=(False, True),
-                apply=lambda collab, voted: setattr(collab, "has_voted", voted),
-                key=lambda collab: collab.pk,
-                resolve=member_data.voted_slot_state,
-            )
-        )

@@ -10,7 +10,6 @@ from typing import Any
 from accounts.extensions import ProfileSection
 from collabs import services
 from collabs.models import Collab, Vote
-from core.sql import column, placeholders
 
 PROFILE_VOTES_SHOWN = 24
 
@@ -42,38 +41,3 @@ def voted_collabs_section(member, viewer) -> ProfileSection | None:
         template="collabs/profile_votes.html",
         context={"collabs": collabs, "hidden": member.hide_votes, "is_self": is_self},
     )
-
-
-def live_ranks(request, slugs: list[str], known: dict) -> dict[str, int]:
-    """Published collabs' ranks in /top/, as their pages show them (the view computed
-    its collab's under the same key, so a fresh page costs no query more)."""
-    from core.page_cache import cached
-
-    def rank(slug: str) -> int | str:
-        def produce():
-            if slug in known:
-                return known[slug]
-            ranks = Collab.objects.published().filter(slug=slug).with_rank()
-            return ranks.values_list("rank", flat=True).first() or "?"
-
-        return cached(request, f"rank:{slug}", produce, local=True)
-
-    return {slug: rank(slug) for slug in slugs}
-
-
-def live_vote_counts(request, ids: list[str], known: dict) -> dict[str, int]:
-    """Collabs' vote counts now, for every card and vote button on a cached page."""
-    from core.page_cache import live_column
-
-    return live_column(request, Collab, "vote_count", ids, known)
-
-
-def voted_slot_state(request, keys) -> dict[int, bool]:
-    """For core.viewer_slots: which of these collabs (ids) have the member's vote."""
-    keys = list(keys)
-    voted = column(
-        f"SELECT collab_id FROM {Vote._meta.db_table}"
-        f" WHERE user_id = %s AND collab_id IN ({placeholders(keys)})",
-        [request.user.pk, *keys],
-    )
-    return {pk: pk in voted for pk in keys}

@@ -42,12 +42,6 @@ HOT_HALF_LIFE = timedelta(days=7)
 # a number a fan can check against the order, unlike the decayed hotness.
 TRENDING_WINDOW = timedelta(days=7)
 
-# The page cache's topic (core.models.Topic) that every vote changes: rankings and
-# selections by votes. A collab's count itself, and a collab page's rank, are filled into
-# cached pages per response instead (collabs/apps.py), so a vote leaves the pages merely
-# showing its collab cached.
-VOTES_TOPIC = "votes"
-
 
 def hot_term(voted_at: datetime) -> float:
     """One vote's contribution to hot_score."""

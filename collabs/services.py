@@ -22,7 +22,6 @@ from PIL.Image import Image
 from collabs.models import (
     HOT_EPOCH,
     HOT_HALF_LIFE,
-    VOTES_TOPIC,
     Artist,
     ArtistKind,
     Collab,
@@ -36,8 +35,7 @@ from collabs.models import (
     listening_label,
 )
 from comments.services import thread_create, thread_sync, threads_set_public_from
-from core import images, limits, page_cache
-from core.models import Generation, Topic
+from core import images, limits
 from core.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -426,8 +424,6 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
     `collab.has_voted`, if the caller read it (Collab.objects.with_user_vote), only picks
     the statement tried first; when it is still true, that saves one.
 
-    A change also bumps the page cache's content generation, in the same transaction.
-
     Accounts younger than a day are held to CROSSOVER_LIMITS["votes_young"]: every
     click counts, so casting and withdrawing in a loop is limited too. Raises
     core.ratelimit.RateLimited (429) over it, RateLimitUnavailable (503) when the
@@ -446,21 +442,12 @@ def vote_toggle(*, user, collab: Collab, at: datetime | None = None) -> VoteResu
             else:
                 count = _insert_vote(cursor, user.pk, collab.pk, at)
             if count is not None:
-                # Cached pages go stale in the same commit as the vote (see the view).
-                if page_cache.enabled():
-                    page_cache.topics_changed(VOTE_TOPICS)
                 return VoteResult(voted=not take_back, vote_count=count)
         # Both lost a race to the member's own requests, which changed the vote back and
         # forth meanwhile (PostgreSQL runs each statement on the latest commits). The
         # last statement saw the vote as it is now: there if the insert was refused.
         count = _one(cursor, _vote_sql()["count"], [collab.pk])
         return VoteResult(voted=not take_back, vote_count=count, changed=False)
-
-
-# What a vote changes on cached pages: rankings and selections by votes. Its collab's
-# count is filled into every cached page per response ({% live "votes" %}), so the pages
-# merely showing the collab stay cached.
-VOTE_TOPICS = [VOTES_TOPIC]
 
 
 @once
@@ -472,7 +459,6 @@ def _toggle_sql() -> str:
     the quotient rounds as Python's does; then the same 2 ** x.
     """
     vote, collab = Vote._meta.db_table, Collab._meta.db_table
-    generation, topic = Generation._meta.db_table, Topic._meta.db_table
     return f"""
         WITH del AS (
           DELETE FROM {vote} WHERE user_id = %(user)s AND collab_id = %(collab)s
@@ -494,24 +480,14 @@ def _toggle_sql() -> str:
           WHERE id = %(collab)s
             AND EXISTS (SELECT 1 FROM del UNION ALL SELECT 1 FROM ins)
           RETURNING vote_count
-        ), gen AS (
-          UPDATE {generation} SET value = value + 1
-          WHERE id = 1 AND %(bump)s AND EXISTS (SELECT 1 FROM upd) RETURNING value
-        ), stamped AS (
-          INSERT INTO {topic} (key, stamp)
-          SELECT topic.key, gen.value FROM gen, unnest(%(topics)s::text[]) AS topic (key)
-          ON CONFLICT (key) DO UPDATE SET stamp = excluded.stamp
-          RETURNING 1
         )
-        SELECT (SELECT vote_count FROM upd),
-          EXISTS (SELECT 1 FROM ins), (SELECT count(*) FROM stamped) > 0
+        SELECT (SELECT vote_count FROM upd), EXISTS (SELECT 1 FROM ins)
     """
 
 
 def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> VoteResult:
     """The toggle on PostgreSQL: delete the vote, or insert it if there was none, move
-    the counters, bump the page cache's generation and stamp its topics, all in a single
-    statement.
+    the counters, all in a single statement (the tables' version triggers fire in it).
 
     One statement is atomic by itself: no BEGIN and COMMIT, and one round trip instead
     of five. It flips the vote as it stands when the statement runs; when a concurrent
@@ -525,12 +501,10 @@ def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> Vote
         "term": hot_term(at),
         "epoch_us": (HOT_EPOCH - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
         "half_life_us": HOT_HALF_LIFE // timedelta(microseconds=1),
-        "bump": page_cache.enabled(),
-        "topics": VOTE_TOPICS,
     }
     with connection.cursor() as cursor:
         cursor.execute(_toggle_sql(), params)
-        count, inserted, bumped = cursor.fetchone()
+        count, inserted = cursor.fetchone()
         if count is None:
             # Lost the race to the member's own insert: the vote is there, unchanged.
             # (Or the collab is gone.) Its count, as committed now:
@@ -538,8 +512,6 @@ def _toggle_in_one_statement(user_id: int, collab_id: int, at: datetime) -> Vote
             if current is None:
                 raise Collab.DoesNotExist(f"collab {collab_id} is gone")
             return VoteResult(voted=True, vote_count=current, changed=False)
-    if page_cache.enabled() and not bumped:  # no generation row yet: this creates it
-        page_cache.topics_changed(VOTE_TOPICS)
     return VoteResult(voted=inserted, vote_count=count)
 
 
@@ -549,11 +521,7 @@ def vote_after_login(*, user, collab: Collab) -> VoteResult:
     Held to the same young members' limit as vote_toggle."""
     if limits.is_young(user):
         limits.hit("votes_young", user.pk, message=_votes_young_refused())
-    with transaction.atomic():
-        result = vote_cast(user=user, collab=collab)
-        if result.changed and page_cache.enabled():
-            page_cache.topics_changed(VOTE_TOPICS)
-    return result
+    return vote_cast(user=user, collab=collab)
 
 
 def _votes_young_refused() -> str:

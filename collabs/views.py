@@ -11,7 +11,6 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +24,6 @@ from accounts.access import is_verified, remember_verified, verified_member_requ
 from collabs import services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
 from collabs.models import (
-    VOTES_TOPIC,
     Artist,
     Collab,
     CollabStatus,
@@ -35,15 +33,8 @@ from collabs.models import (
 )
 from comments import discussion
 from comments.discussion import discussion_context
-from comments.models import COMMENTS_TOPIC
+from core.caching import cached_page, memo
 from core.limits import wait_text
-from core.page_cache import (
-    cache_page_for_visitors,
-    cached,
-    depends_on,
-    shared_get,
-    shared_set,
-)
 from core.pagination import page_of
 from core.ratelimit import RateLimited, RateLimitUnavailable
 
@@ -74,16 +65,14 @@ def _render(request: HtmxHttpRequest, template: str, partial: str, context: dict
     return response
 
 
-def _release_years(request: HtmxHttpRequest) -> list[int]:
-    return cached(
-        request, "release-years", Collab.objects.published().release_years, structure=True
-    )
+def _release_years() -> list[int]:
+    return memo("release-years", Collab.objects.published().release_years)
 
 
-def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
+def _filter_choices(artist: str) -> tuple[list, list]:
     """(genres, artists) as (slug, name): every genre, and the FILTER_ARTISTS artists with
     the most published collabs plus the one `artist` asks for, by name. The same for
-    everyone asking for that artist until the next write."""
+    everyone asking for that artist until a collab, credit, artist or genre changes."""
 
     def produce() -> tuple[list, list]:
         genres = list(Genre.objects.values_list("slug", "name"))
@@ -92,30 +81,26 @@ def _filter_choices(request: HtmxHttpRequest, artist: str) -> tuple[list, list]:
 
     # Hashed: what was typed into the URL may be long, or not fit for a cache key.
     asked = hashlib.sha256(artist.encode()).hexdigest()[:32] if artist else ""
-    return cached(request, f"catalogue-choices:{asked}", produce, structure=True)
+    return memo(f"catalogue-choices:{asked}", produce)
 
 
 @require_GET
-@cache_page_for_visitors(reads=[*CatalogueForm.base_fields, "page"])
+@cached_page(reads=[*CatalogueForm.base_fields, "page"])
 def collab_list(request: HtmxHttpRequest) -> HttpResponse:
     asked = CatalogueForm.artist_lookup(request.GET.get("artist", ""))
-    genres, artists = _filter_choices(request, asked)
-    form = CatalogueForm(request.GET, years=_release_years(request), genres=genres, artists=artists)
+    genres, artists = _filter_choices(asked)
+    form = CatalogueForm(request.GET, years=_release_years(), genres=genres, artists=artists)
     filters = form.filters()
     collabs = Collab.objects.published().catalogue(**filters).for_list(user=request.user)
-    # Every sort ranks by votes, at least to break ties; one by comments too.
-    depends_on(request, VOTES_TOPIC, *[COMMENTS_TOPIC] * (filters["sort"] == "discussed"))
     shown = {k: v for k, v in filters.items() if v and not (k == "sort" and v == "top")}
-    # The total is the same for every viewer until the next write; with the crossover
-    # filter it costs a country count per collab (~50 ms at 10,000 collabs).
+    # The total is kept until a collab or credit changes (votes leave it): with the
+    # crossover filter it costs a country count per collab (~50 ms at 10,000 collabs).
     matching = sorted((k, v) for k, v in shown.items() if k != "sort")
     page = page_of(
         collabs,
         request.GET.get("page"),
         per_page=PAGE_SIZE,
-        count=lambda: cached(
-            request, f"catalogue-count:{urlencode(matching)}", collabs.count, structure=True
-        ),
+        count=lambda: memo(f"catalogue-count:{urlencode(matching)}", collabs.count),
     )
     context = {
         "form": form,
@@ -125,12 +110,6 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
         "query": urlencode({k: (1 if v is True else v) for k, v in shown.items()}),
         "is_filtered": any(k != "sort" for k in shown),
         "filter_notes": form.notes(artist=_wants_partial(request)),
-        # The filter form is shared by everyone who asks for the same filters (it still
-        # saves a member ~0.5 ms of rendering); free-text searches render it afresh
-        # rather than fill the cache.
-        "form_key": None
-        if request.GET.get("q")
-        else urlencode(sorted((k, request.GET.get(k, "")) for k in form.fields)),
     }
     response = _render(request, "collabs/list.html", "results", context)
     if _wants_partial(request):
@@ -143,36 +122,21 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors(reads=discussion.QUERY_PARAMS)
+@cached_page(reads=discussion.QUERY_PARAMS)
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    # The rank counts the collabs ahead (~2.5 ms at 10,000): the same for everyone until
-    # the next write, so it is computed in the collab's query once and then shared.
-    rank = shared_get(request, f"rank:{slug}")
-    collabs = Collab.objects.published().for_detail(user=request.user)
-    collabs = collabs.with_rank() if rank is None else collabs.annotate(rank=Value(rank))
-    collab = get_object_or_404(collabs, slug=slug)
-    if rank is None:
-        shared_set(request, f"rank:{slug}", collab.rank)
-    # Its own counts and discussion, and the related collabs' cards; not its rank, which
-    # any vote may change: it is filled in per response ({% live %}, collabs/apps.py).
-    depends_on(request)
+    collab = get_object_or_404(Collab.objects.published().for_detail(user=request.user), slug=slug)
     published = Collab.objects.published()
-    # Which collabs are related is the same for everyone until the next write, and
-    # finding them scans every credit of the artists and their groups (~9 ms at scale):
-    # once found, their ids are shared and the cards (with the viewer's own votes) are
-    # fetched by id. One query either way.
-    related_ids = shared_get(request, f"related:{collab.pk}", structure=True)
-    if related_ids is None:
-        # Newest first: which four does not change with anyone's votes.
-        related = list(published.related_to(collab).for_list(user=request.user).latest()[:4])
-        shared_set(request, f"related:{collab.pk}", [c.pk for c in related], structure=True)
-    else:
-        by_id = {c.pk: c for c in published.filter(pk__in=related_ids).for_list(user=request.user)}
-        related = [by_id[pk] for pk in related_ids if pk in by_id]
+    # Finding the related collabs scans every credit of the artists and their groups
+    # (~9 ms at scale): their ids are kept until a collab or credit changes (newest
+    # first, an order no vote changes), and the cards are fetched by id.
+    related_ids = memo(
+        f"related:{collab.pk}",
+        lambda: list(published.related_to(collab).latest().values_list("pk", flat=True)[:4]),
+    )
+    by_id = {c.pk: c for c in published.filter(pk__in=related_ids).for_list(user=request.user)}
     context = {
         "collab": collab,
-        "rank": collab.rank,
-        "related": related,
+        "related": [by_id[pk] for pk in related_ids if pk in by_id],
         **discussion_context(request, collab.thread),
     }
     return render(request, "collabs/detail.html", context)
@@ -263,9 +227,6 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
         raise Http404("No such collab.")
     try:
         result = services.vote_toggle(user=request.user, collab=collab)
-        # The toggle bumped the content generation in its own transaction, if it changed
-        # anything: core.page_cache.ContentGenerationMiddleware needn't bump it again.
-        request.content_generation_bumped = True
     except RateLimited as refused:
         if not request.htmx:
             raise  # core.middleware answers with the 429 page
@@ -296,11 +257,11 @@ def _vote(request: HtmxHttpRequest, collab: Collab | None) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@cached_page
 def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.for_page(), slug=slug)
-    depends_on(request)  # its collabs' cards (all of them are shown)
-    # Newest first, in an order no vote changes: the page shows its cards' counts live.
+    # Newest first, an order no vote changes: a vote leaves the page cached (its cards'
+    # counts are holes).
     collabs = list(
         Collab.objects.published().featuring(artist).for_list(user=request.user).latest()
     )
@@ -313,14 +274,13 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_visitors
+@cached_page
 def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     published = Collab.objects.published()
-    years = _release_years(request)
+    years = _release_years()
     if year is not None and year not in years:
         raise Http404("No collabs from that year yet.")
     collabs = published.released_in(year) if year else published
-    depends_on(request, VOTES_TOPIC)
     context = {
         "year": year,
         "years": years,

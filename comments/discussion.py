@@ -24,7 +24,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import get_template
@@ -34,9 +33,12 @@ from django.utils.safestring import mark_safe
 from comments.forms import CommentForm
 from comments.models import Comment, Thread
 from comments.viewer import UNVERIFIED
-from core import page_cache, pagination
+from core import pagination
+from core.caching import reading_part
 
 PAGE_SIZE = 20
+# How long a comment's head is kept: its "5 minutes ago" is at most this late.
+HEAD_SECONDS = 60
 SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM = "sort", "comments_page", "reply", "edit"
 # What a page showing a discussion reads from its URL (for its page cache key).
 QUERY_PARAMS = (SORT_PARAM, PAGE_PARAM, REPLY_PARAM, EDIT_PARAM)
@@ -169,13 +171,10 @@ def _attach_heads(request: HttpRequest, comments: list[Comment], page_url: str) 
 
     Rendering was most of a long discussion's cost; the heads come back in one cache
     read. Each key holds everything the head shows (`_head_version`), so an edit, a
-    moderation, a deletion or a renamed author misses at once, while a vote or a new
-    comment elsewhere leaves the other heads cached. "5 minutes ago" may lag by up to
-    PAGE_CACHE_SECONDS. Without the page cache (tests) nothing is attached.
+    moderation, a deletion or a renamed author misses at once and nothing needs
+    invalidating. "5 minutes ago" may lag by up to HEAD_SECONDS.
     """
-    from core.page_cache import enabled
-
-    if not enabled() or not comments:
+    if not comments:
         return
     page = hash_text(page_url)
     keys = {comment.pk: f"comment-head:{page}:{_head_version(comment)}" for comment in comments}
@@ -190,7 +189,7 @@ def _attach_heads(request: HttpRequest, comments: list[Comment], page_url: str) 
             missing[keys[comment.pk]] = html
         comment.head_html = mark_safe(html)  # noqa: S308 - rendered by our template
     if missing:
-        cache.set_many(missing, settings.PAGE_CACHE_SECONDS)
+        cache.set_many(missing, HEAD_SECONDS)
 
 
 def _head_version(comment: Comment) -> str:
@@ -216,7 +215,6 @@ def discussion_page(
 ) -> Discussion:
     """The discussion as this request sees it: one page of top-level comments with all replies."""
     viewer = request.user
-    page_cache.shows(request, thread.topic)
     sort = request.GET.get(SORT_PARAM) or Comment.DEFAULT_SORT
     notes = []
     if sort not in Comment.SORTS:
@@ -227,21 +225,8 @@ def discussion_page(
         page, note = pagination.requested_page(request.GET.get(PAGE_PARAM))
         notes.append(note)
     viewer_id = viewer.pk if viewer.is_authenticated else None
-    shown = Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(shown[offset : offset + PAGE_SIZE + 1]) if page < pagination.PAST_THE_END else []
-    if not rows and page > 1:
-        # Past the end (however far): the last page, saying so; one count, only then.
-        last = max(1, -(-shown.count() // PAGE_SIZE))
-        notes.append(pagination.past_the_end_note(request.GET.get(PAGE_PARAM), last))
-        page, offset = last, (last - 1) * PAGE_SIZE
-        rows = list(shown[offset : offset + PAGE_SIZE + 1])
-    has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    replies = (
-        list(Comment.objects.descendants_of([c.pk for c in rows]).with_liked_by(viewer_id))
-        if rows
-        else []
-    )
+    with reading_part(Comment, thread.pk):  # this thread's comments only (core/caching.py)
+        rows, replies, page, has_more = _rows(request, thread, sort, page, notes)
     comments = build_tree(rows, replies, viewer_id=viewer_id)
     liked_ids = {c.pk for c in rows + replies if getattr(c, "liked_by_viewer", False)}
     decorate(rows + replies, viewer=viewer, liked_ids=liked_ids, open_thread=thread.is_public)
@@ -263,6 +248,28 @@ def discussion_page(
         edit_id=_int_param(request, EDIT_PARAM),
         page_note=" ".join(filter(None, notes)),
     )
+
+
+def _rows(request, thread: Thread, sort: str, page: int, notes: list):
+    """(one page of top-level comments, all their replies, the page shown, whether more)."""
+    viewer = request.user
+    viewer_id = viewer.pk if viewer.is_authenticated else None
+    shown = Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(shown[offset : offset + PAGE_SIZE + 1]) if page < pagination.PAST_THE_END else []
+    if not rows and page > 1:
+        # Past the end (however far): the last page, saying so; one count, only then.
+        last = max(1, -(-shown.count() // PAGE_SIZE))
+        notes.append(pagination.past_the_end_note(request.GET.get(PAGE_PARAM), last))
+        page, offset = last, (last - 1) * PAGE_SIZE
+        rows = list(shown[offset : offset + PAGE_SIZE + 1])
+    has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    replies = (
+        list(Comment.objects.descendants_of([c.pk for c in rows]).with_liked_by(viewer_id))
+        if rows
+        else []
+    )
+    return rows, replies, page, has_more
 
 
 def discussion_context(

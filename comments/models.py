@@ -21,15 +21,6 @@ EDIT_WINDOW = timedelta(minutes=15)
 FLAGS_TO_HOLD = 3
 
 
-# The page cache's topics (core.models.Topic): a discussion, which also covers the counts
-# of the collab it belongs to, and the latest comments anywhere (the home page).
-COMMENTS_TOPIC = "comments"
-
-
-def thread_topic(thread_id: int) -> str:
-    return f"thread:{thread_id}"
-
-
 def is_site_path(url: str) -> bool:
     """Whether `url` is a path on this site ("/collabs/apt/"): never another host (//x,
     /\\x), a scheme (javascript:, https:) or anything with spaces or control characters."""
@@ -139,11 +130,6 @@ class Thread(models.Model):
 
     def visible_to(self, user) -> bool:
         return self.is_public or can_preview(user)
-
-    @property
-    def topic(self) -> str:
-        """What the page cache calls this discussion (and its collab's counts)."""
-        return thread_topic(self.pk)
 
 
 _PK_SLOT = 987654321987

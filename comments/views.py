@@ -18,7 +18,6 @@ from comments import services
 from comments.discussion import decorate, discussion_page, discussion_shell
 from comments.forms import CommentForm, FlagForm
 from comments.models import (
-    COMMENTS_TOPIC,
     EDIT_WINDOW,
     Comment,
     CommentLike,
@@ -26,7 +25,6 @@ from comments.models import (
     Notification,
     Thread,
 )
-from core import page_cache
 from core.limits import wait_text
 from core.pagination import page_of
 from core.ratelimit import RateLimited
@@ -178,7 +176,6 @@ def _create(request: HtmxHttpRequest, thread: Thread, parent: Comment | None) ->
         return _form_response(
             request, template, context, status=status, error=error, retarget=retarget
         )
-    page_cache.changes(request, thread.topic, COMMENTS_TOPIC)
     if not _is_htmx(request):
         messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
         return _back_to(comment)
@@ -252,7 +249,6 @@ def comment_edit(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         services.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
     except services.CommentRefused as error:
         return _form_response(request, template, context, status=422, error=error)
-    page_cache.changes(request, comment.thread.topic, COMMENTS_TOPIC)
     if not _is_htmx(request):
         messages.success(request, "Your comment is updated.")
         return _back_to(comment)
@@ -278,7 +274,6 @@ def comment_delete(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         }
         return render(request, "comments/comment_action.html", context)
     services.comment_delete(comment=comment, user=request.user)
-    page_cache.changes(request, comment.thread.topic, COMMENTS_TOPIC)
     if not _is_htmx(request):
         messages.success(request, "Your comment is deleted.")
         return _back_to(comment)
@@ -320,7 +315,6 @@ def comment_like(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
         response["HX-Retarget"] = "this"  # the button shows it (core/refusals.py)
         response["HX-Reswap"] = "outerHTML"
         return response
-    page_cache.changes(request, comment.thread.topic)  # its like count
     if not _is_htmx(request):
         return _back_to(comment)
     context = {"discussion": discussion_shell(request, comment.thread)}
@@ -361,7 +355,6 @@ def comment_flag(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     except services.CommentRefused as error:
         return _form_response(request, template, context, status=403, error=error)
     # Enough flags hide the comment, wherever it is shown.
-    page_cache.changes(request, comment.thread.topic, COMMENTS_TOPIC)
     thanks = "Thanks: an editor will look at this comment."
     if not _is_htmx(request):
         messages.success(request, thanks)

@@ -136,7 +136,6 @@ MIDDLEWARE = [
     "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PrivacyHeadersMiddleware",
-    "core.page_cache.ContentGenerationMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +143,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Fills every HTML response's holes for its own viewer (core/caching.py): inside the
+    # CSRF, CSP and auth middleware it needs, outside the refusals it must fill too.
+    "core.caching.HoleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Refusals without a message for people get the site's: in place under htmx, else a page.
@@ -169,9 +171,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comments.context_processors.notifications",
-                # Last: while a visitor's page renders for the page cache, it replaces
-                # the CSRF token and CSP nonce with placeholders (core/page_cache.py).
-                "core.page_cache.placeholders",
+                # Last: while a page renders for the page cache, the CSRF token and the
+                # CSP nonce are holes, filled per response (core/caching.py).
+                "core.caching.placeholders",
             ],
             "builtins": ["core.templatetags.site"],
         },
@@ -225,9 +227,33 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("LOCMEM_CACHE_ENTRIES", 3000)},
         }
     }
-# Pages are cached this many seconds at most (0 turns the page cache off); a write makes
-# the pages showing what it changed stale at once (core/page_cache.py).
+# Caching (core/caching.py; README "Caching"). Pages are kept this many seconds at most
+# (0 turns the page cache off, nothing else); memo values as long as their data is unchanged.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+CACHING_MEMO_SECONDS = 3600
+# Columns that move with every vote, comment or login: updating only these bumps the
+# table's "#counters" version, which only pages ordering or filtering by them follow.
+# Pages show them through holes.
+CACHING_COUNTERS = {
+    "collabs.Collab": ["vote_count", "hot_score"],
+    "comments.Thread": ["comment_count", "last_activity_at"],
+    "comments.Comment": ["like_count"],
+    "accounts.User": ["last_login"],
+}
+# Tables split by a column: a comment also bumps its thread's own version.
+CACHING_PARTS = {"comments.Comment": "thread_id"}
+# {% hole "kind" key %}: the function that fills each kind for a response's viewer.
+CACHING_HOLES = {
+    "account": "accounts.holes.account",
+    "welcome": "accounts.holes.welcome",
+    "votes": "collabs.holes.votes",
+    "vote": "collabs.holes.vote_buttons",
+    "voted": "collabs.holes.voted",
+    "rank": "collabs.holes.ranks",
+    "comments": "comments.holes.comment_counts",
+    "actions": "comments.holes.actions",
+    "compose": "comments.holes.compose",
+}
 # Sessions live in the database and are cached: fast with Redis, and still there
 # when the cache is flushed or down.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -10,34 +10,27 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from articles.models import Article
-from collabs.models import VOTES_TOPIC, Collab
-from comments.models import COMMENTS_TOPIC, Comment
-from core.page_cache import cache_page_for_visitors, depends_on
+from collabs.models import Collab
+from comments.models import Comment
+from core.caching import cached_page
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
-@cache_page_for_visitors
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     collabs = Collab.objects.published().for_list(user=request.user)
-    # Rankings by votes, and the latest comments anywhere (core/page_cache.py).
-    depends_on(request, VOTES_TOPIC, COMMENTS_TOPIC)
     context = {
         "trending": collabs.trending()[:6],
         "top10": collabs.top()[:10],
-        # Lazy: the sections showing them are shared fragments, which once cached
-        # (core.templatetags.site.shared) need no query.
-        "latest_comments": SimpleLazyObject(lambda: Comment.objects.visible().latest_for_home(6)),
-        "featured_article": SimpleLazyObject(
-            lambda: Article.objects.published().for_list().newest().first()
-        ),
+        "latest_comments": Comment.objects.visible().latest_for_home(6),
+        "featured_article": Article.objects.published().for_list().newest().first(),
     }
     return render(request, "home.html", context)
 

@@ -19,20 +19,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Crossover core"
 
     def ready(self) -> None:
-        from django.template.loader import render_to_string
-
         # Core migrates after django.contrib.sites (INSTALLED_APPS order), so this runs
         # after the sites framework has made its default row.
         post_migrate.connect(_site_follows_settings, sender=self)
+        from core.caching import install_triggers
 
-        from core import viewer_slots
-
-        # base.html's header corner: name, avatar, notifications, rendered per request.
-        viewer_slots.register(
-            viewer_slots.SlotKind(
-                name="account-nav",
-                render=lambda request: render_to_string(
-                    "includes/account_nav.html", request=request
-                ),
-            )
-        )
+        # Every table's writes bump its version (core/caching.py), however they are made.
+        post_migrate.connect(install_triggers, sender=self)

@@ -1,13 +1,456 @@
-"""The site's caching model (being rebuilt for issue #14; see README "Caching").
+"""The site's caching model, in five ideas (README "Caching" says the same for newcomers).
 
-`memo(name, produce)` is the entry point for values computed from the data and shown the
-same to everyone (a chart's figures, a graph's layout): it returns `produce()`, cached
-under the version of the data it read. This first version simply calls `produce()`.
+1. **Versions.** Every table has a version: a row in `core.Version`, bumped by a database
+   trigger on every insert, update and delete (`install_triggers`, run after every
+   `migrate` for every model's table). A write from a view, the admin, the shell, a
+   management command, a task or raw SQL moves it; no code has to remember to. Two
+   refinements, both in settings: `CACHING_COUNTERS` lists the columns that change with
+   every vote or comment (counts, scores): updating only those bumps `<table>#counters`
+   instead; `CACHING_PARTS` splits a table by a column (comments by thread), so a write
+   also bumps `<table>/<value>`.
+
+2. **Pages.** `@cached_page(reads=[...])` keeps a view's page per URL, the same for
+   everyone. It renders as a visitor (`request.user` is AnonymousUser while it does), so
+   nothing of any member's can get into it, and records the tables its queries read
+   (`Recorder`): the page is served while their versions are unchanged (one query).
+   A query that orders or filters by a counter depends on `#counters` too; the comments
+   read inside `reading_part(...)` depend on their part, not the whole table. Staff,
+   anyone with a message waiting, and a member whose page is their own (`Personal`) get
+   the view rendered for them, uncached. `PAGE_CACHE_SECONDS` bounds how long a page is
+   kept (a scheduled article appears within it; `0` turns pages off).
+
+3. **Holes.** What differs per viewer or changes with every vote — the header's account
+   corner, vote buttons, a comment's actions and like count, counts on cards, a rank —
+   is a hole: `{% hole "kind" key %}` writes a marker, and every HTML response, cached
+   or not, gets each marker filled in for its own viewer by `settings.CACHING_HOLES[kind]`
+   (`(request, keys) -> {key: html}`, one call per kind for the whole page). The CSRF
+   token and the CSP nonce are filled in the same way.
+
+4. **Fragments.** Repeated parts that are the same for everyone (comment heads, collab
+   cards) are cached under keys made of what they show (Django's `{% cache %}`, or
+   `cache.get_many` with such keys): they never need invalidating.
+
+5. **Memo.** `memo(name, produce)`: a value computed from the data (the catalogue's filter
+   choices, a chart's figures) is kept with the versions of the tables `produce()` read,
+   and computed again when one moves.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from functools import cache as once
+from functools import partial, wraps
 
-def memo(name: str, produce):
-    """`produce()`, kept until the data it read changes."""
-    return produce()
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, QueryDict
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
+
+VERSION_TABLE = "core_version"
+TABLE, PART = "t:", "p:"  # version names: "t:collabs_vote", "p:comments_comment/12"
+COUNTERS = "#counters"
+SAFE_METHODS = {"GET", "HEAD"}
+STORED_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Language")
+# Tables whose writes no page shows: no trigger (they are written on every login or task).
+UNTRACKED = {VERSION_TABLE, "django_session", "django_migrations"}
+UNTRACKED_PREFIXES = ("django_tasks_db", "accounts_attempt", "accounts_usedtotpcode")
+
+
+# 1. Versions ---------------------------------------------------------------------------
+
+
+def tracked_tables() -> dict[str, object]:
+    """{table: model} for every table whose writes pages may show."""
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        table = model._meta.db_table
+        untracked = table in UNTRACKED or table.startswith(UNTRACKED_PREFIXES)
+        if model._meta.managed and not model._meta.proxy and not untracked:
+            tables[table] = model
+    return tables
+
+
+def _settings_by_table(name: str) -> dict:
+    return {
+        apps.get_model(label)._meta.db_table: value
+        for label, value in getattr(settings, name, {}).items()
+    }
+
+
+def _bump(name_sql: str) -> str:
+    return (
+        f"INSERT INTO {VERSION_TABLE} (name, n) VALUES ({name_sql}, 1) "
+        "ON CONFLICT (name) DO UPDATE SET n = {t}.n + 1;".replace("{t}", VERSION_TABLE)
+    )
+
+
+def trigger_sql(table: str, model, vendor: str) -> list[str]:
+    """The statements that make every write to `table` bump its versions."""
+    counters = set(_settings_by_table("CACHING_COUNTERS").get(table, ()))
+    part = _settings_by_table("CACHING_PARTS").get(table)
+    columns = [f.column for f in model._meta.concrete_fields]
+    others = ", ".join(f'"{c}"' for c in columns if c not in counters)
+    events = [("i", "INSERT", TABLE + table), ("d", "DELETE", TABLE + table)]
+    events.append(("u", f"UPDATE OF {others}", TABLE + table))
+    if counters:
+        updated = ", ".join(f'"{c}"' for c in sorted(counters))
+        events.append(("c", f"UPDATE OF {updated}", TABLE + table + COUNTERS))
+    statements = []
+    for suffix, event, name in events:
+        body = [_bump(f"'{name}'")]
+        if part and not name.endswith(COUNTERS):
+            rows = {"I": ["NEW"], "D": ["OLD"], "U": ["NEW", "OLD"]}[event[0]]
+            body += [_bump(f"'{PART}{table}/' || {row}.\"{part}\"") for row in rows]
+        trigger = f"version_{table}_{suffix}"
+        if vendor == "postgresql":
+            function = f"{trigger}_f"
+            statements += [
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN {' '.join(body)} RETURN NULL; END $$;",
+                f'DROP TRIGGER IF EXISTS {trigger} ON "{table}";',
+                f'CREATE TRIGGER {trigger} AFTER {event} ON "{table}"'
+                f" FOR EACH ROW EXECUTE FUNCTION {function}();",
+            ]
+        else:
+            statements += [
+                f"DROP TRIGGER IF EXISTS {trigger};",
+                f'CREATE TRIGGER {trigger} AFTER {event} ON "{table}" FOR EACH ROW'
+                f" BEGIN {' '.join(body)} END;",
+            ]
+    return statements
+
+
+def install_triggers(using: str = "default", **kwargs) -> None:
+    """post_migrate: (re)create the version triggers of every tracked table that exists."""
+    from django.db import connections
+
+    db = connections[using]
+    existing = set(db.introspection.table_names())
+    if VERSION_TABLE not in existing:
+        return
+    with db.cursor() as cursor:
+        for table, model in tracked_tables().items():
+            if table in existing:
+                for statement in trigger_sql(table, model, db.vendor):
+                    cursor.execute(statement)
+
+
+def versions(names: Iterable[str]) -> dict[str, int]:
+    """{name: version} for these version names (0 for a name never written)."""
+    names = sorted(set(names))
+    found = dict.fromkeys(names, 0)
+    if names:
+        with connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(names))
+            cursor.execute(f"SELECT name, n FROM {VERSION_TABLE} WHERE name IN ({marks})", names)
+            found.update(cursor.fetchall())
+    return found
+
+
+def _table_versions() -> dict[str, int]:
+    """Every table's version (not the parts'), in one query on the primary key."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, n FROM {VERSION_TABLE} WHERE name >= %s AND name < %s", [TABLE, "t;"]
+        )
+        return dict(cursor.fetchall())
+
+
+# What a render read: recorded from the SQL it ran ----------------------------------------
+
+
+@once
+def _table_pattern() -> re.Pattern:
+    tables = sorted(tracked_tables(), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, tables)) + r")\b")
+
+
+@once
+def _counter_patterns() -> dict[str, re.Pattern]:
+    return {
+        table: re.compile(r"\b(" + "|".join(map(re.escape, columns)) + r")\b")
+        for table, columns in _settings_by_table("CACHING_COUNTERS").items()
+    }
+
+
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+_local = threading.local()
+
+
+class Recorder:
+    """Collects the versions a render depends on, as of when it read them."""
+
+    def __init__(self):
+        self.snapshot = _table_versions()  # read before any data: see _fresh
+        self.depends: dict[str, int] = {}
+        self.part: tuple[str, str] | None = None
+
+    def add(self, names: dict[str, int]) -> None:
+        for name, n in names.items():
+            self.depends.setdefault(name, n)
+
+    def __call__(self, execute, sql, params, many, context):
+        if not sql.startswith(f"SELECT name, n FROM {VERSION_TABLE}"):
+            self.read(sql)
+        return execute(sql, params, many, context)
+
+    def read(self, sql: str) -> None:
+        tables = set(_table_pattern().findall(sql))
+        match = _FROM.search(sql)
+        after_from = sql[match.start() :] if match else ""
+        for table in tables:
+            name = self.part[1] if self.part and self.part[0] == table else TABLE + table
+            self.depends.setdefault(name, self.snapshot.get(name, 0))
+            pattern = _counter_patterns().get(table)
+            if pattern and pattern.search(after_from):
+                counters = TABLE + table + COUNTERS
+                self.depends.setdefault(counters, self.snapshot.get(counters, 0))
+
+
+def _recorders() -> list[Recorder]:
+    if not hasattr(_local, "recorders"):
+        _local.recorders = []
+    return _local.recorders
+
+
+@contextmanager
+def recording():
+    """Record what the queries inside read (nested recordings all see them)."""
+    recorder = Recorder()
+    _recorders().append(recorder)
+    try:
+        with connection.execute_wrapper(recorder):
+            yield recorder
+    finally:
+        _recorders().remove(recorder)
+        for outer in _recorders():
+            outer.add(recorder.depends)
+
+
+@contextmanager
+def reading_part(model, value):
+    """The queries inside read only the rows of `model` whose part column equals `value`
+    (CACHING_PARTS), e.g. one thread's comments: they depend on that part alone."""
+    recorders = _recorders()
+    if not recorders:
+        yield
+        return
+    table = model._meta.db_table
+    name = f"{PART}{table}/{value}"
+    found = versions([name])  # read before the rows, like the snapshot
+    for recorder in recorders:
+        recorder.part = (table, name)
+        recorder.depends.setdefault(name, found[name])
+    try:
+        yield
+    finally:
+        for recorder in recorders:
+            recorder.part = None
+
+
+def _fresh(depends: dict[str, int]) -> bool:
+    return versions(depends) == depends
+
+
+# 5. Memo ------------------------------------------------------------------------------
+
+
+def memo(name: str, produce: Callable):
+    """`produce()`, kept with the versions of the tables it read, until one moves.
+
+    For values computed from the data and shown the same to everyone. A page that uses
+    it depends on what `produce()` read, whether it ran or came from the cache."""
+    key = f"memo:{hashlib.sha256(name.encode()).hexdigest()}"
+    entry = cache.get(key)
+    if entry is not None and _fresh(entry[1]):
+        for recorder in _recorders():
+            recorder.add(entry[1])
+        return entry[0]
+    with recording() as recorder:
+        value = produce()
+    cache.set(key, (value, recorder.depends), settings.CACHING_MEMO_SECONDS)
+    return value
+
+
+# 2. Pages -----------------------------------------------------------------------------
+
+
+class Personal(Exception):  # noqa: N818 - a signal, not an error
+    """A hole found that this member's page differs beyond its holes (their own comment
+    held for review is on it, say): the page is rendered for them alone."""
+
+
+def cached_page(view=None, *, reads: Iterable[str] = ()):
+    """Serve `view`'s page from the cache, the same for everyone, holes filled per viewer.
+
+    `reads` names the query parameters the view reads: only they make one page differ
+    from another. The others (`?utm_source=`, `?fbclid=`) are dropped from the request
+    before the key is made and the view runs, so they never add an entry.
+    """
+    if view is None:
+        return partial(cached_page, reads=reads)
+    kept = frozenset(reads)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        _keep_params(request, kept)
+        key = _key(request)
+        entry = cache.get(key)
+        if entry is not None and _fresh(entry[0]):
+            response = HttpResponse(entry[1])
+            for name, value in entry[2]:
+                response[name] = value
+            return response
+        member, request.user = request.user, AnonymousUser()
+        request.rendering_for_cache = True
+        try:
+            with recording() as recorder:
+                response = view(request, *args, **kwargs)
+                if getattr(response, "render", None) and not response.is_rendered:
+                    response.render()
+        finally:
+            request.user, request.rendering_for_cache = member, False
+        if _storable(request, response):
+            headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
+            entry = (recorder.depends, response.content, headers)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    wrapper.page_cache_reads = kept
+    return wrapper
+
+
+def _cacheable(request) -> bool:
+    user = request.user
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in SAFE_METHODS
+        and not (user.is_staff or user.is_superuser)
+        and "messages" not in request.COOKIES
+        and not (user.is_authenticated and "_messages" in request.session)
+        and not getattr(request, "personal", False)
+    )
+
+
+def _keep_params(request, kept: frozenset[str]) -> None:
+    query = QueryDict(mutable=True)
+    for name in sorted(name for name in request.GET if name in kept):
+        query.setlist(name, request.GET.getlist(name))
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+
+
+def _key(request) -> str:
+    htmx = "|".join(
+        request.headers.get(h, "")
+        for h in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+    )
+    raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{htmx}"
+    return f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _storable(request, response) -> bool:
+    messages = getattr(request, "_messages", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not (messages is not None and (messages.used or messages._queued_messages))
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+# 3. Holes -----------------------------------------------------------------------------
+
+
+@once
+def _mark() -> str:
+    # Derived from the secret key: no member can write one into a comment.
+    return "h" + salted_hmac("core.caching", "hole", algorithm="sha256").hexdigest()[:20]
+
+
+def hole(kind: str, key="") -> str:
+    """The marker `{% hole %}` writes: filled in per response (fill)."""
+    return mark_safe(f"{_mark()}[{kind}|{key}]")  # noqa: S308 - letters, digits, a slug
+
+
+def placeholders(request) -> dict:
+    """Context processor: a page rendered for the cache holds markers for the CSRF token
+    and the CSP nonce, filled in per response like any hole."""
+    if getattr(request, "rendering_for_cache", False):
+        return {"csrf_token": hole("csrf"), "csp_nonce": hole("nonce")}
+    return {}
+
+
+# Tests set it to see where each hole's content begins and ends.
+SHOW_HOLES = False
+_HOLE = re.compile(r"\[([a-z_-]+)\|([^\]]*)\]")
+
+
+@once
+def _fillers() -> dict[str, Callable]:
+    fillers = {name: import_string(path) for name, path in settings.CACHING_HOLES.items()}
+    fillers["csrf"] = lambda request, keys: dict.fromkeys(keys, get_token(request))
+    fillers["nonce"] = lambda request, keys: dict.fromkeys(keys, str(get_nonce(request)))
+    return fillers
+
+
+def fill(request, content: str) -> str:
+    """`content` with every hole filled for `request.user` (may raise Personal)."""
+    mark = _mark()
+    head, *parts = content.split(mark)
+    wanted: dict[str, set] = defaultdict(set)
+    pieces = []
+    for part in parts:
+        match = _HOLE.match(part)
+        pieces.append((match[1], match[2], part[match.end() :]))
+        wanted[match[1]].add(match[2])
+    filled = {kind: _fillers()[kind](request, sorted(keys)) for kind, keys in wanted.items()}
+    html = [head]
+    for kind, key, rest in pieces:
+        value = str(filled[kind].get(key, ""))
+        html += [f"<!--{kind}-->{value}<!--/{kind}-->" if SHOW_HOLES else value, rest]
+    html = "".join(html)
+    return fill(request, html) if mark in html else html
+
+
+class HoleMiddleware:
+    """Fills the holes of every HTML response (cached or not), for its own viewer; a
+    member whose page is their own (Personal) gets the view again, uncached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.streaming or "html" not in response.get("Content-Type", ""):
+            return response
+        if _mark().encode() not in response.content:
+            return response
+        try:
+            content = fill(request, response.content.decode())
+        except Personal:
+            request.personal = True
+            response = self.get_response(request)
+            content = fill(request, response.content.decode())
+        response.content = content.encode()
+        return response
+
+
+def clear_local() -> None:
+    """Nothing is kept in the process beyond the cache itself (the benchmark calls this)."""

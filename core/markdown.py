@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -40,5 +42,10 @@ def sanitise(html: str) -> str:
 
 def render_markdown(text: str, *, headings: bool = True) -> str:
     """Render Markdown source to sanitised HTML, safe to mark_safe()."""
-    parser = _EDITORIAL if headings else _COMMENT
-    return sanitise(parser.render(text or ""))
+    return _render(text or "", headings)
+
+
+@lru_cache(maxsize=512)
+def _render(text: str, headings: bool) -> str:
+    # Kept by the text itself: an edited text is another key, so nothing is invalidated.
+    return sanitise((_EDITORIAL if headings else _COMMENT).render(text))

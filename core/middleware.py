@@ -138,7 +138,7 @@ class PrivacyHeadersMiddleware:
     is there), which correct caches honour and many don't, hence `private`; but without
     a session cookie nothing in it is anyone's own, so robots.txt, the sitemap and the
     feed stay cacheable. Listed above the session, CSRF and messages middleware so that
-    the cookies they set are seen here. The page cache (core/page_cache.py) has stored
+    the cookies they set are seen here. The page cache (core/caching.py) has stored
     the page before this runs, so `private` here keeps it from no visitor; a view that
     marks its own response private (an editor's preview) is never stored there.
     """

@@ -1,31 +1,20 @@
-"""Site-wide state that belongs to no app: the page cache's generation and topics."""
+"""Site-wide state that belongs to no app: the versions of the data (core/caching.py)."""
 
 from __future__ import annotations
 
 from django.db import models
 
 
-class Generation(models.Model):
-    """One row (pk=1): bumped after every write, part of every page-cache key."""
+class Version(models.Model):
+    """How many writes a table (or a part of one) has had: bumped by database triggers.
 
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"content generation {self.value}"
-
-
-class Topic(models.Model):
-    """What a write changed, for the page cache: the generation it took, per topic.
-
-    A topic names something pages show: "*" (anything), "thread:12" (a discussion,
-    and the counts of the collab it belongs to), "votes" (every ranking). A write bumps
-    the generation and stamps its topics with the new value; a cached page records the
-    generation it was rendered at and its topics, and stays fresh while none of them
-    has a later stamp (core/page_cache.py).
+    Names: "t:collabs_vote" (a table), "t:collabs_collab#counters" (only its counter
+    columns changed), "p:comments_comment/12" (one thread's comments). Cached pages and
+    memo values are kept with the versions of what they read (core/caching.py).
     """
 
-    key = models.CharField(max_length=64, primary_key=True)
-    stamp = models.BigIntegerField()
+    name = models.CharField(max_length=200, primary_key=True)
+    n = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.key} changed at generation {self.stamp}"
+        return f"{self.name} at version {self.n}"

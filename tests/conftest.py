@@ -15,7 +15,6 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from accounts.editors import sync_editor_permissions
-from core import page_cache
 from tests.factories import MemberFactory, UserFactory, make_apt
 
 PASSWORD = "correct-horse-battery"
@@ -26,11 +25,16 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    # Query counts and page contents are those of a fresh render; tests/core/test_page_cache.py
-    # turns the visitors' page cache on.
-    settings.PAGE_CACHE_SECONDS = 0
+    # Every cache is on, as in production; each test starts with it empty (the versions
+    # roll back with each test's transaction, so an entry must not outlive its test).
     cache.clear()
-    page_cache.clear_local()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """For a test about a fresh render: whole pages are not kept (memo, fragments and
+    holes work as ever)."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -119,13 +119,10 @@ class Command(BaseCommand):
                                members, options["likes"])  # fmt: skip
         from django.db import connection
 
-        from core.page_cache import content_changed
-
         # Fresh planner statistics: after bulk inserts PostgreSQL believes the tables are
         # nearly empty and sorts every collab instead of walking the indexes.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        content_changed()
         self.stdout.write(
             self.style.SUCCESS(f"Scale data generated in {time.monotonic() - started:.0f}s.")
         )

@@ -1,0 +1,110 @@
+"""The discussions' holes (core/caching.py): comment counts, each comment's actions, the
+comment form. A discussion renders the same for everyone; these parts are each viewer's."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from types import SimpleNamespace
+
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+
+from comments.discussion import Discussion, decorate
+from comments.forms import CommentForm
+from comments.models import Comment, CommentLike, Thread
+from comments.viewer import UNVERIFIED, viewer_facts
+from core.holes import count, ids, personal, render
+
+
+def comment_counts(request, keys) -> dict[str, str]:
+    """ "7": thread 7's comment count now; "7 s": the plural ending it calls for."""
+    counts = dict(Thread.objects.filter(pk__in=ids(keys)).values_list("pk", "comment_count"))
+    return {key: count(counts.get(int(key.split()[0])), key) for key in keys}
+
+
+def actions(request, keys) -> dict[str, str]:
+    """Each comment's footer: its like button and count, Reply, and Edit and Delete for
+    its author or Flag for other members."""
+    viewer = request.user
+    comments = list(
+        Comment.objects.filter(pk__in=ids(keys)).select_related("thread").defer("body", "body_html")
+    )
+    liked = set()
+    if viewer.is_authenticated:
+        likes = CommentLike.objects.filter(user=viewer, comment__in=comments)
+        liked = set(likes.values_list("comment_id", flat=True))
+    html = {}
+    for comment in comments:
+        thread = comment.thread
+        decorate([comment], viewer=viewer, liked_ids=liked, open_thread=thread.is_public)
+        html[str(comment.pk)] = _actions(
+            comment.pk,
+            comment.state,
+            comment.like_count,
+            comment.liked,
+            comment.mine,
+            comment.editable,
+            comment.deletable,
+            viewer.is_authenticated,
+            thread.is_public,
+            thread.is_open,
+        ).replace(TOKEN, get_token(request))
+    return html
+
+
+TOKEN = "csrf-token-of-this-viewer"
+
+
+@lru_cache(maxsize=8192)
+def _actions(pk, state, like_count, liked, mine, editable, deletable, member, public, open_):
+    """The footer for one set of facts: rendered once per process, then reused (a long
+    discussion has a hundred of them per response). The CSRF token goes in afterwards."""
+    comment = Comment(pk=pk, state=state, like_count=like_count)
+    comment.liked, comment.mine = liked, mine
+    comment.editable, comment.deletable = editable, deletable
+    thread = SimpleNamespace(is_public=public, is_open=open_)
+    shell = SimpleNamespace(thread=thread, viewer=SimpleNamespace(is_authenticated=member))
+    return get_template("comments/discussion.html#comment-actions").render(
+        {"comment": comment, "discussion": shell, "csrf_token": TOKEN}
+    )
+
+
+def compose(request, keys) -> dict[str, str]:
+    """The comment form of each discussion, or why this viewer cannot post."""
+    html = {}
+    for thread in Thread.objects.filter(pk__in=ids(keys)):
+        page_url = thread.get_absolute_url()
+        discussion = Discussion(thread=thread, page_url=page_url, viewer=request.user)
+        _compose_state(request, discussion)
+        if thread.is_locked and discussion.form is None:
+            html[str(thread.pk)] = ""
+            continue
+        html[str(thread.pk)] = render(
+            request, "comments/discussion.html#comment-form", {"discussion": discussion}
+        )
+    return html
+
+
+def _compose_state(request, discussion: Discussion) -> None:
+    from comments.services import posting_refusal
+
+    thread, user = discussion.thread, request.user
+    if not user.is_authenticated:
+        return
+    # Their own comments held for review or removed by an editor are shown to them alone,
+    # in place: such a page is theirs.
+    own = Comment.objects.filter(thread=thread, author=user, state__in=Comment.OWN_ONLY_STATES)
+    if own.exists():
+        personal(request)
+    if not thread.is_open:
+        discussion.refusal = posting_refusal(thread=thread, user=user) or ""
+        return
+    facts = viewer_facts(request)
+    if not facts.verified:
+        discussion.refusal = UNVERIFIED
+        return
+    refusal = facts.mute and posting_refusal(thread=thread, user=user, mute=facts.mute)
+    if refusal:
+        discussion.refusal = refusal
+        return
+    discussion.can_post, discussion.form = True, CommentForm()

@@ -1,0 +1,38 @@
+"""Helpers for the functions that fill holes (core/caching.py, settings.CACHING_HOLES)."""
+
+from __future__ import annotations
+
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+
+from core.caching import Personal
+
+
+def split(keys) -> list[tuple[str, list[str]]]:
+    """Each key as (its first word, the rest): "12 s" -> ("12", ["s"])."""
+    return [(key, key.split()) for key in keys]
+
+
+def ids(keys) -> set[int]:
+    return {int(key.split()[0]) for key in keys}
+
+
+def count(value, key: str) -> str:
+    """A count as a hole shows it: the number, or with the form "s" its plural ending."""
+    if value is None:
+        return "?"
+    return ("" if value == 1 else "s") if key.endswith(" s") else str(value)
+
+
+def render(request, template: str, context: dict) -> str:
+    """A small template for this viewer, without the context processors (which a hole
+    has no use for); `{% csrf_token %}` inside gets the viewer's token."""
+    return get_template(template).render(
+        {"csrf_token": get_token(request), "user": request.user, **context}
+    )
+
+
+def personal(request) -> None:
+    """This member's page differs beyond its holes: have it rendered for them alone."""
+    if not getattr(request, "personal", False):
+        raise Personal
