@@ -243,8 +243,8 @@ def main() -> int:
     setup_django(env)
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
-    from django.db.models import Count
     from django.core.cache import cache
+    from django.db.models import Count
 
     from accounts.models import User
     from collabs.models import Collab

@@ -281,12 +281,14 @@ def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     if year is not None and year not in years:
         raise Http404("No collabs from that year yet.")
     collabs = published.released_in(year) if year else published
-    context = {
-        "year": year,
-        "years": years,
-        "all_time": collabs.for_list(user=request.user).top()[:20],
-        "trending": collabs.for_list(user=request.user).trending()[:10],
-    }
+    boards = memo(
+        f"top:{year}",
+        lambda: {
+            "all_time": list(collabs.for_list(user=request.user).top()[:20]),
+            "trending": list(collabs.for_list(user=request.user).trending()[:10]),
+        },
+    )
+    context = {"year": year, "years": years, **boards}
     return render(request, "collabs/top.html", context)
 
 

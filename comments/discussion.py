@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import get_template
@@ -34,8 +35,9 @@ from comments.forms import CommentForm
 from comments.models import Comment, Thread
 from comments.viewer import UNVERIFIED
 from core import pagination
-from core.caching import reading_part
+from core.caching import memo, reading_part
 
+TEMPLATE = "comments/discussion.html"
 PAGE_SIZE = 20
 # How long a comment's head is kept: its "5 minutes ago" is at most this late.
 HEAD_SECONDS = 60
@@ -62,6 +64,8 @@ class Discussion:
     edit_id: int | None = None
     # What was wrong with the page number asked for, and which page is shown instead.
     page_note: str = ""
+    # The comments, rendered (for viewers who are not logged in: the same for all).
+    comments_html: str | None = None
 
     @property
     def sorts(self) -> list[tuple[str, str, str, bool]]:
@@ -224,22 +228,40 @@ def discussion_page(
     if page is None:
         page, note = pagination.requested_page(request.GET.get(PAGE_PARAM))
         notes.append(note)
-    viewer_id = viewer.pk if viewer.is_authenticated else None
-    with reading_part(Comment, thread.pk):  # this thread's comments only (core/caching.py)
-        rows, replies, page, has_more = _rows(request, thread, sort, page, notes)
-    comments = build_tree(rows, replies, viewer_id=viewer_id)
-    liked_ids = {c.pk for c in rows + replies if getattr(c, "liked_by_viewer", False)}
-    decorate(rows + replies, viewer=viewer, liked_ids=liked_ids, open_thread=thread.is_public)
     page_url = page_url or thread.get_absolute_url()
-    _attach_heads(request, rows + replies, page_url)
+    discussion = Discussion(thread=thread, page_url=page_url, viewer=viewer, sort=sort)
+
+    def produce(viewer):
+        with reading_part(Comment, thread.pk):  # this thread's comments only
+            rows, replies, shown, more = _rows(viewer, thread, sort, page, notes, raw)
+        viewer_id = viewer.pk if viewer.is_authenticated else None
+        discussion.comments = build_tree(rows, replies, viewer_id=viewer_id)
+        liked = {c.pk for c in rows + replies if getattr(c, "liked_by_viewer", False)}
+        decorate(rows + replies, viewer=viewer, liked_ids=liked, open_thread=thread.is_public)
+        _attach_heads(request, rows + replies, page_url)
+        return shown, more, notes[-1:] if len(notes) > asked else []
+
+    asked, raw = len(notes), request.GET.get(PAGE_PARAM)
+    if viewer.is_authenticated and own_hidden(viewer, thread):
+        page, has_more, _ = produce(viewer)  # with their comments only they see
+    else:
+        # Everyone else sees the same comments (their actions are holes): the HTML is
+        # kept until the thread's comments or their authors change (core/caching.py),
+        # for HEAD_SECONDS at most ("5 minutes ago").
+        def rendered():
+            shown, more, note = produce(AnonymousUser())
+            discussion.page, discussion.has_more = shown, more
+            html = get_template(f"{TEMPLATE}#comment-items").render({"discussion": discussion})
+            return html, shown, more, note
+
+        key = f"discussion:{thread.pk}:{sort}:{page}:{hash_text(raw or '')}:{hash_text(page_url)}"
+        html, page, has_more, note = memo(key, rendered, seconds=HEAD_SECONDS)
+        discussion.comments_html = mark_safe(html)  # noqa: S308 - rendered by our template
+        notes += note
     can_post, refusal = _member_state(request, thread)
-    return Discussion(
-        thread=thread,
-        page_url=page_url,
-        viewer=viewer,
-        sort=sort,
+    return replace(
+        discussion,
         page=page,
-        comments=comments,
         has_more=has_more,
         form=CommentForm() if can_post else None,
         refusal=refusal,
@@ -250,9 +272,14 @@ def discussion_page(
     )
 
 
-def _rows(request, thread: Thread, sort: str, page: int, notes: list):
+def own_hidden(viewer, thread: Thread) -> bool:
+    """Whether the member has comments in the thread only they see (held, removed)."""
+    states = Comment.OWN_ONLY_STATES
+    return Comment.objects.filter(thread=thread, author=viewer, state__in=states).exists()
+
+
+def _rows(viewer, thread: Thread, sort: str, page: int, notes: list, raw: str):
     """(one page of top-level comments, all their replies, the page shown, whether more)."""
-    viewer = request.user
     viewer_id = viewer.pk if viewer.is_authenticated else None
     shown = Comment.objects.for_thread(thread, sort=sort, viewer=viewer).with_liked_by(viewer_id)
     offset = (page - 1) * PAGE_SIZE
@@ -260,7 +287,7 @@ def _rows(request, thread: Thread, sort: str, page: int, notes: list):
     if not rows and page > 1:
         # Past the end (however far): the last page, saying so; one count, only then.
         last = max(1, -(-shown.count() // PAGE_SIZE))
-        notes.append(pagination.past_the_end_note(request.GET.get(PAGE_PARAM), last))
+        notes.append(pagination.past_the_end_note(raw, last))
         page, offset = last, (last - 1) * PAGE_SIZE
         rows = list(shown[offset : offset + PAGE_SIZE + 1])
     has_more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]

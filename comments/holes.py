@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 
-from comments.discussion import Discussion, decorate
+from comments.discussion import Discussion, decorate, own_hidden
 from comments.forms import CommentForm
 from comments.models import Comment, CommentLike, Thread
 from comments.viewer import UNVERIFIED, viewer_facts
@@ -33,7 +33,7 @@ def actions(request, keys) -> dict[str, str]:
     if viewer.is_authenticated:
         likes = CommentLike.objects.filter(user=viewer, comment__in=comments)
         liked = set(likes.values_list("comment_id", flat=True))
-    html = {}
+    html, token = {}, get_token(request)
     for comment in comments:
         thread = comment.thread
         decorate([comment], viewer=viewer, liked_ids=liked, open_thread=thread.is_public)
@@ -48,7 +48,7 @@ def actions(request, keys) -> dict[str, str]:
             viewer.is_authenticated,
             thread.is_public,
             thread.is_open,
-        ).replace(TOKEN, get_token(request))
+        ).replace(TOKEN, token)
     return html
 
 
@@ -93,8 +93,7 @@ def _compose_state(request, discussion: Discussion) -> None:
         return
     # Their own comments held for review or removed by an editor are shown to them alone,
     # in place: such a page is theirs.
-    own = Comment.objects.filter(thread=thread, author=user, state__in=Comment.OWN_ONLY_STATES)
-    if own.exists():
+    if own_hidden(user, thread):
         personal(request)
     if not thread.is_open:
         discussion.refusal = posting_refusal(thread=thread, user=user) or ""

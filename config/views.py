@@ -17,7 +17,7 @@ from django.views.static import serve
 from articles.models import Article
 from collabs.models import Collab
 from comments.models import Comment
-from core.caching import cached_page
+from core.caching import cached_page, memo
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +25,18 @@ logger = logging.getLogger(__name__)
 @require_GET
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    collabs = Collab.objects.published().for_list(user=request.user)
-    context = {
-        "trending": collabs.trending()[:6],
-        "top10": collabs.top()[:10],
-        "latest_comments": Comment.objects.visible().latest_for_home(6),
-        "featured_article": Article.objects.published().for_list().newest().first(),
-    }
+    def sections() -> dict:
+        collabs = Collab.objects.published().for_list(user=request.user)
+        return {
+            "trending": list(collabs.trending()[:6]),
+            "top10": list(collabs.top()[:10]),
+            "latest_comments": list(Comment.objects.visible().latest_for_home(6)),
+            "featured_article": Article.objects.published().for_list().newest().first(),
+        }
+
+    # The same for everyone until a vote, a comment or an edit (core/caching.py); 60 s at
+    # most, for the comments' "5 minutes ago".
+    context = memo("home", sections, seconds=60)
     return render(request, "home.html", context)
 
 

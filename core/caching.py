@@ -267,11 +267,12 @@ def _fresh(depends: dict[str, int]) -> bool:
 # 5. Memo ------------------------------------------------------------------------------
 
 
-def memo(name: str, produce: Callable):
+def memo(name: str, produce: Callable, *, seconds: int | None = None):
     """`produce()`, kept with the versions of the tables it read, until one moves.
 
     For values computed from the data and shown the same to everyone. A page that uses
-    it depends on what `produce()` read, whether it ran or came from the cache."""
+    it depends on what `produce()` read, whether it ran or came from the cache.
+    `seconds` bounds how long it is kept (a value showing "5 minutes ago")."""
     key = f"memo:{hashlib.sha256(name.encode()).hexdigest()}"
     entry = cache.get(key)
     if entry is not None and _fresh(entry[1]):
@@ -280,7 +281,7 @@ def memo(name: str, produce: Callable):
         return entry[0]
     with recording() as recorder:
         value = produce()
-    cache.set(key, (value, recorder.depends), settings.CACHING_MEMO_SECONDS)
+    cache.set(key, (value, recorder.depends), seconds or settings.CACHING_MEMO_SECONDS)
     return value
 
 

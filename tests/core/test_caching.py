@@ -26,7 +26,6 @@ from comments import services as comment_services
 from comments.models import Comment
 from core import caching
 from tests.articles.conftest import make_article
-from tests.collabs.conftest import apt, catalogue  # noqa: F401 - fixtures
 from tests.factories import MemberFactory
 
 HX = {"HX-Request": "true"}
@@ -40,7 +39,7 @@ def visitor():
 
 
 @pytest.fixture
-def published_article(apt):  # noqa: F811
+def published_article(apt):
     return make_article("Crossover summer", featured=[apt])
 
 
