@@ -31,7 +31,8 @@ test: $(BIN)/.installed
 load: $(BIN)/.installed
 	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
 
-# Load-test the site at scale with wrk under gunicorn (see README: "Benchmark").
+# Load-test the site at scale with wrk under gunicorn: cached, fresh and cold pages, 100k
+# collabs, the mixed load (see README: "Benchmark"). Needs wrk; about 15 minutes.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
 

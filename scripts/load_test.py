@@ -5,6 +5,7 @@
     .venv/bin/python scripts/load_test.py --duration 3 --connections 5
     make load LOAD_ARGS="--duration 60"
     make load LOAD_ARGS="--via-proxy"                          # through make serve's stack
+    make load LOAD_ARGS="--json mixed.json"                    # the figures, as JSON too
 
 The site runs as in production (DJANGO_DEBUG=0, hashed static files, gunicorn
 on 127.0.0.1; with --via-proxy, the whole stack of `make serve`: nginx in front of
@@ -21,6 +22,12 @@ minted in the session store with a CSRF secret each: no logins. scripts/load.lua
 per collab) and htmx comments (at most 4 per member per minute, under the
 5-a-minute limit), so the run measures capacity, not the rate limits. Writes stop a sixth
 of the run before its end (2 to 5 s) so that every vote is answered while wrk still counts.
+
+The server runs with bench/settings.py (production settings plus `/__ceiling__/`, a
+trivial view rendering a tiny template), and after the mix wrk drives the ceiling alone
+with the same connections for up to 10 s (--ceiling-duration): the mix is reported as a
+share of it (`make bench` shows that share). --json PATH writes the figures: requests/s,
+the ceiling's, the share, latency percentiles, errors, the tally and whether it is exact.
 
 Exit status 1, with the reasons, when any request answers 5xx (or any status
 other than 2xx/3xx, or fails at the socket), when p95 latency exceeds
@@ -47,6 +54,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("load.lua")
+CEILING_LUA = ROOT / "bench" / "report.lua"  # prints BENCH_JSON {requests, p50_us, ...}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -65,6 +73,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--max-p95-ms", type=float, default=500.0, help="p95 limit in ms (500)")
     parser.add_argument(
+        "--ceiling-duration",
+        type=int,
+        default=None,
+        help="seconds of load on /__ceiling__/ after the mix (the mix's, 10 at most; 0: none)",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="write the figures to this file")
+    parser.add_argument(
         "--via-proxy",
         action="store_true",
         help="run make serve's stack (scripts/serve.py: nginx, app servers, worker) and load nginx",
@@ -82,6 +97,7 @@ def site_env(workdir: Path, database_url: str, redis_url: str) -> dict[str, str]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS"))}
     env.pop("DATABASE_URL", None)
     env |= {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # production's, plus /__ceiling__/
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -389,6 +405,51 @@ def verdict(result: dict, counts: dict, max_p95_ms: float) -> list[str]:
     return problems
 
 
+def measure_ceiling(wrk: str, url: str, args: argparse.Namespace) -> dict | None:
+    """wrk on /__ceiling__/ alone, with the mix's connections: what Django costs per request."""
+    seconds = min(args.duration, 10) if args.ceiling_duration is None else args.ceiling_duration
+    if seconds <= 0:
+        return None
+    print(f"wrk: the ceiling, /__ceiling__/, {seconds} s", flush=True)
+    done = subprocess.run(
+        [
+            wrk,
+            f"--threads={args.threads}",
+            f"--connections={args.connections}",
+            f"--duration={seconds}s",
+            "--timeout=10s",
+            f"--script={CEILING_LUA}",
+            f"{url}/__ceiling__/",
+        ],
+        env={**os.environ, "BENCH_METHOD": "GET", "BENCH_BODY": "", "BENCH_HEADERS": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if done.returncode or line is None:
+        print(done.stdout, done.stderr, file=sys.stderr)
+        return {"error": "wrk on the ceiling gave no figures"}
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    if data["non2xx"] or data["socket_errors"]:
+        data["error"] = (
+            f"the ceiling answered {data['non2xx']} non-2xx, {data['socket_errors']} socket errors"
+        )
+    return data
+
+
+def tally_exact(result: dict, counts: dict) -> bool:
+    """Every write counted once: the Vote rows, the vote counts and the comments agree."""
+    return (
+        counts["vote_rows"] == result["votes_ok"]
+        and result["votes_sent"] == result["votes_answered"]
+        and not result["votes_other"]
+        and counts["vote_count_sum"] == counts["vote_rows"]
+        and counts["comments"] == result["comments_ok"]
+    )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     wrk = shutil.which("wrk")
@@ -446,6 +507,7 @@ def main(argv=None) -> int:
                 # Anything still queued is served before this, so nothing is cut off
                 # by the shutdown and the tally below sees every write that arrived.
                 urllib.request.urlopen(f"{url}/healthz", timeout=60).close()
+                ceiling = measure_ceiling(wrk, url, args)
                 log = server_log.read_text(errors="replace")
             line = next((x for x in done.stdout.splitlines() if x.startswith("LOAD-RESULT ")), None)
             if done.returncode or line is None:
@@ -457,7 +519,9 @@ def main(argv=None) -> int:
             if redis_url:
                 clear_redis(redis_url, env["CACHE_KEY_PREFIX"])
     seconds = result["duration_us"] / 1e6
+    rps = result["requests"] / seconds
     latency = {k: v / 1000 for k, v in result["latency_us"].items()}
+    ceiling_rps = ceiling.get("rps") if ceiling and "error" not in ceiling else None
     print(
         f"\n{backend}, {where}: {result['requests']} requests in {seconds:.1f} s = "
         f"{result['requests'] / seconds:.0f} req/s\n"
@@ -469,14 +533,43 @@ def main(argv=None) -> int:
         f"{result['comments_sent']} comments\n"
         f"tally: {result['votes_ok']} votes answered as cast, {counts['vote_rows']} Vote rows, "
         f"vote counts add up to {counts['vote_count_sum']}; "
-        f"{result['comments_ok']} comments answered, {counts['comments']} stored"
+        f"{result['comments_ok']} comments answered, {counts['comments']} stored "
+        f"({'exact' if tally_exact(result, counts) else 'NOT exact'})"
     )
+    if ceiling_rps:
+        print(
+            f"ceiling (/__ceiling__/ alone): {ceiling_rps:.0f} req/s; "
+            f"the mix is {rps / ceiling_rps:.1%} of it"
+        )
     problems = verdict(result, counts, args.max_p95_ms)
     if "Traceback" in log:
         problems.append("the server logged a traceback (see its log above)")
         print(log[-4000:], file=sys.stderr)
+    if ceiling and "error" in ceiling:
+        problems.append(ceiling["error"])
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)
+    if args.json:
+        statuses = {int(code): n for code, n in result["statuses"].items()}
+        socket_errors = sum(v for k, v in result["errors"].items() if k != "status")
+        figures = {
+            "describe": f"{backend}, {where}, {args.connections} connections, {args.duration} s, "
+            f"{args.vote_share:.0%} votes + {args.comment_share:.0%} comments",
+            "requests": result["requests"],
+            "seconds": seconds,
+            "rps": rps,
+            "ceiling_rps": ceiling_rps,
+            "share": rps / ceiling_rps if ceiling_rps else None,
+            "latency_ms": latency,
+            "errors": sum(n for code, n in statuses.items() if code >= 400) + socket_errors,
+            "statuses": result["statuses"],
+            "sent": {k: result[k] for k in ("reads", "votes_sent", "comments_sent")},
+            "tally": counts | {k: result[k] for k in ("votes_ok", "comments_ok")},
+            "tally_exact": tally_exact(result, counts),
+            "problems": problems,
+            "passed": not problems,
+        }
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
     print("FAILED" if problems else "PASSED")
     return 1 if problems else 0
 
