@@ -3,7 +3,6 @@ comment form. A discussion renders the same for everyone; these parts are each v
 
 from __future__ import annotations
 
-from functools import lru_cache
 from types import SimpleNamespace
 
 from django.middleware.csrf import get_token
@@ -13,6 +12,7 @@ from comments.discussion import Discussion, decorate, own_hidden
 from comments.forms import CommentForm
 from comments.models import Comment, CommentLike, Thread
 from comments.viewer import UNVERIFIED, viewer_facts
+from core.caching import kept_in_process
 from core.holes import count, ids, personal, render
 
 
@@ -55,7 +55,7 @@ def actions(request, keys) -> dict[str, str]:
 TOKEN = "csrf-token-of-this-viewer"
 
 
-@lru_cache(maxsize=8192)
+@kept_in_process(maxsize=8192)
 def _actions(pk, state, like_count, liked, mine, editable, deletable, member, public, open_):
     """The footer for one set of facts: rendered once per process, then reused (a long
     discussion has a hundred of them per response). The CSRF token goes in afterwards."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import nh3
 from markdown_it import MarkdownIt
+
+from core.caching import kept_in_process
 
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
@@ -45,7 +45,7 @@ def render_markdown(text: str, *, headings: bool = True) -> str:
     return _render(text or "", headings)
 
 
-@lru_cache(maxsize=512)
+@kept_in_process(maxsize=512)
 def _render(text: str, headings: bool) -> str:
     # Kept by the text itself: an edited text is another key, so nothing is invalidated.
     return sanitise((_EDITORIAL if headings else _COMMENT).render(text))
