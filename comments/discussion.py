@@ -8,8 +8,11 @@ An owner view does::
 
 and its template does ``{% include "comments/discussion.html" %}``. Everything the
 discussion shows comes from a fixed number of queries, whatever the thread's size:
-one for the page of top-level comments, one for all their replies, and for members
-one each for their likes, their mute and their email verification.
+one for the page of top-level comments and one for all their replies. Their HTML is the
+same for everyone (a member's own held or removed comments aside): it is kept under the
+versions of the thread's comments and their authors (``core.caching.memo``), and what
+is each viewer's own — the likes, Edit and Delete, the comment form — are holes
+(comments/holes.py), filled per response.
 
 Redirects (no-JS posts) go back to ``thread.get_absolute_url()``: the owner stores its
 page's path on the thread when creating it (``services.thread_create(page_url=...)``),

@@ -14,6 +14,7 @@ from comments import services
 from comments.models import Comment, ModerationAction, Notification
 from tests.comments.conftest import OPEN
 from tests.factories import UserFactory
+from tests.queries import cold_fresh_cached
 
 HTMX = {"HX-Request": "true"}
 
@@ -457,7 +458,7 @@ def _fill(thread, authors, total: int, post):
 
 @pytest.mark.parametrize("as_member", [False, True], ids=["visitor", "member"])
 def test_thread_page_queries_do_not_grow_with_comments(
-    django_assert_num_queries, make_member, post, no_rate_limits, as_member
+    settings, make_member, post, no_rate_limits, as_member
 ):
     authors = [make_member() for _ in range(4)]
     viewer = authors[1]
@@ -469,18 +470,11 @@ def test_thread_page_queries_do_not_grow_with_comments(
         services.comment_like_toggle(comment=comment, user=viewer)
     client = client_for(viewer) if as_member else Client()
 
-    def count(thread) -> int:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(thread_url(thread)).status_code == 200
-        return len(queries)
-
-    count(small)  # warm the session and site caches
-    n = count(small)
-    with django_assert_num_queries(n):
-        response = client.get(thread_url(large))
+    client.get(thread_url(small))  # warm the session
+    # Cold, fresh and cached alike (tests/queries.py).
+    small_counts = cold_fresh_cached(client, thread_url(small), settings)
+    assert cold_fresh_cached(client, thread_url(large), settings) == small_counts
+    response = client.get(thread_url(large))
     assert response.content.decode().count('class="comment depth-') == 500
 
 
