@@ -8,7 +8,7 @@ recent years, and artists come from Korea and some thirty partner countries, so 
 per-year and per-country pages have data at scale. It spans every app, so, like
 demo_data, it sits in core and imports the apps inside the command.
 
-    manage.py generate_scale_data                    # the sizes, ~1 min on SQLite
+    manage.py generate_scale_data                    # the sizes, ~40 s on SQLite
     manage.py generate_scale_data --collabs 100000   # ten times the catalogue, ~1.5 min
     manage.py generate_scale_data --collabs 30 --members 20 --artists 12 --votes 100 \
         --comments 80 --big-thread 25 --articles 3   # a tiny site, for tests
