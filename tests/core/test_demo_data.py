@@ -1,6 +1,6 @@
-"""The demo reads like a real community: each discussion its own, a few collabs within K-pop,
-members who joined on different days; and `demo_data` is idempotent, also on a database an
-earlier version filled."""
+"""The demo reads like a real community: each discussion its own, some sixty collabs over the
+years, crossovers and collabs within K-pop, members who joined on different days; and
+`demo_data` is idempotent, also on a database an earlier version filled."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.demo import DEMO_MEMBERS, EDITOR_USERNAME
-from collabs.models import Collab
+from collabs import demo
+from collabs.models import Artist, Collab, Credit
 from comments.demo import LEGACY_BODIES
 from comments.models import Comment, Notification, Thread
 
@@ -39,7 +40,11 @@ def snapshot() -> dict:
             Notification.objects.values_list("recipient_id", "comment_id", "kind", "created_at")
         ),
         "threads": sorted(Thread.objects.values_list("pk", "comment_count", "last_activity_at")),
-        "collabs": sorted(Collab.objects.values_list("slug", "vote_count")),
+        "collabs": sorted(Collab.objects.values_list("slug", "vote_count", "release_date")),
+        "artists": sorted(Artist.objects.values_list("slug", "country", "member_of__slug")),
+        "credits": sorted(
+            Credit.objects.values_list("collab__slug", "position", "artist__slug", "role")
+        ),
     }
 
 
@@ -148,3 +153,50 @@ def test_an_earlier_demo_database_gets_distinct_discussions():
     first = snapshot()
     demo_data()
     assert snapshot() == first
+
+
+def test_the_catalogue_spans_the_years_with_crossovers_and_collabs_within_k_pop():
+    demo_data()
+    assert Collab.objects.count() == len(demo.COLLABS) >= 60
+    crossovers = Collab.objects.crossover()
+    within = Collab.objects.exclude(pk__in=crossovers.values("pk"))
+    crossover_years = set(crossovers.values_list("release_date__year", flat=True))
+    within_years = set(within.values_list("release_date__year", flat=True))
+    assert len(crossover_years) >= 10 and len(within_years) >= 10
+    assert min(crossover_years | within_years) <= 2012 and max(crossover_years) >= 2025
+    assert all(collab.vote_count > 0 for collab in Collab.objects.all())
+    # Partners from many countries; the groups' members point at their groups.
+    assert len(set(Artist.objects.values_list("country", flat=True))) >= 10
+    lisa = Artist.objects.get(slug="lisa")
+    assert (lisa.country, lisa.member_of.slug) == ("TH", "blackpink")
+    members = Artist.objects.filter(member_of__slug="blackpink").values_list("slug", flat=True)
+    assert set(members) == {"jisoo", "jennie", "rose", "lisa"}
+    # Taeyang (KR) feat. Lisa (TH): a crossover by the model's measure.
+    assert crossovers.filter(slug="shoong").exists()
+    assert within.filter(slug__in=["palette", "people-pt-2", "lollipop"]).count() == 3
+    people = Collab.objects.for_list().get(slug="people-pt-2")
+    assert people.credit_line == "Agust D feat. IU"
+    assert "People Pt.2" in Client().get("/artists/suga/").content.decode()
+
+
+def test_an_earlier_demo_database_gets_the_wider_catalogue(monkeypatch):
+    """A database the first demo filled (its 14 collabs) gets the rest on the next run, and
+    what it had stays as it was."""
+    first = {slug: demo.COLLABS[slug] for slug in demo.FIRST_CATALOGUE}
+    with monkeypatch.context() as patched:
+        patched.setattr(demo, "COLLABS", first)
+        demo_data()
+    assert set(Collab.objects.values_list("slug", flat=True)) == set(first)
+    before = snapshot()
+
+    demo_data()
+
+    assert Collab.objects.count() == len(demo.COLLABS)
+    assert all(collab.vote_count > 0 for collab in Collab.objects.all())
+    after = snapshot()
+    for key in ("members", "comments"):
+        assert after[key] == before[key], key
+    for key in ("threads", "collabs", "artists", "credits"):
+        assert set(before[key]) <= set(after[key]), key
+    demo_data()
+    assert snapshot() == after

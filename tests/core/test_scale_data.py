@@ -1,6 +1,9 @@
-"""The benchmark's scale data generator: a tiny run, and every counter equals its rows."""
+"""The benchmark's scale data generator: a tiny run, every counter equals its rows, and the
+catalogue spreads over the years and over partner countries."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +13,12 @@ from accounts.models import User
 from articles.models import Article
 from collabs.models import Artist, Collab, Vote, hot_term
 from comments.models import MAX_DEPTH, Comment, Thread
-from core.management.commands.generate_scale_data import BIG_COLLAB_SLUG, BIG_GROUP_SLUG
+from core.management.commands.generate_scale_data import (
+    BIG_COLLAB_SLUG,
+    BIG_GROUP_SLUG,
+    FIRST_YEAR,
+    LAST_YEAR,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +61,23 @@ def test_it_refuses_a_database_that_has_a_catalogue():
     call_command("generate_scale_data", **TINY)
     with pytest.raises(CommandError, match="already has collabs"):
         call_command("generate_scale_data", **TINY)
+
+
+def test_release_years_grow_towards_recent_ones_and_partners_come_from_many_countries():
+    call_command("generate_scale_data", **{**TINY, "collabs": 600, "artists": 120})
+    per_year = Counter(Collab.objects.values_list("release_date__year", flat=True))
+    assert min(per_year) >= FIRST_YEAR and max(per_year) <= LAST_YEAR
+    assert len(per_year) >= 15
+    early = sum(per_year[y] for y in range(FIRST_YEAR, FIRST_YEAR + 4))
+    recent = sum(per_year[y] for y in range(LAST_YEAR - 3, LAST_YEAR + 1))
+    assert recent > 3 * early
+    countries = Counter(Artist.objects.values_list("country", flat=True))
+    assert countries.most_common(1)[0][0] == "KR"
+    assert len(set(countries) - {"KR"}) >= 8
+    crossovers = Collab.objects.crossover().count()
+    assert 0 < crossovers < Collab.objects.count()
+    # Crossovers spread over the years too, not only the catalogue.
+    crossover_years = set(Collab.objects.crossover().values_list("release_date__year", flat=True))
+    assert len(crossover_years) >= 12
+    for collab in Collab.objects.annotate(n_votes=Count("votes")):
+        assert collab.vote_count == collab.n_votes
