@@ -42,7 +42,15 @@ SIZE = 440
 SMALLEST = 280
 MARGIN = 34
 LABEL_SIZE = 12
+PHONE_LABEL_SIZE = 14  # static/css/site.css, under 600 px
 LABEL_CHARS = 16
+# Names written beside their nodes: the centre and the most connected. The others are
+# named by their link's title and in the list under the drawing; sixty labels would only
+# hide one another.
+LABELS = 24
+GRAVITY = 0.05
+# The ideal distance between nodes, as a multiple of FR's sqrt(area / nodes).
+SPREAD = 2.0
 SEED = 1
 ITERATIONS = 80
 
@@ -59,6 +67,7 @@ class Node:
     label_y: float  # below the node, or above it near the bottom edge
     anchor: str  # "middle"; "start" or "end" near the left or right edge
     center: bool = False
+    labelled: bool = True
 
     @property
     def korean(self) -> bool:
@@ -71,9 +80,7 @@ class Node:
     @property
     def label(self) -> str:
         """The name, shortened to fit beside the others."""
-        if len(self.name) <= LABEL_CHARS:
-            return self.name
-        return self.name[: LABEL_CHARS - 1].rstrip() + "…"
+        return _label_text(self.name)
 
 
 @dataclass(frozen=True)
@@ -124,10 +131,13 @@ def spring_layout(
         pos[pinned] = [0.5, 0.5]
     if len(nodes) == 1:
         return {nodes[0]: (0.5, 0.5)}
-    k = math.sqrt(1 / len(nodes))
+    k = SPREAD * math.sqrt(1 / len(nodes))
     temperature = 0.1
     cooling = temperature / (iterations + 1)
-    edges = [(a, b, 1 + math.log(data.get("weight") or 1)) for a, b, data in graph.edges(data=True)]
+    edges = sorted(
+        (min(a, b), max(a, b), 1 + math.log(data.get("weight") or 1))
+        for a, b, data in graph.edges(data=True)
+    )
     for _ in range(iterations):
         moves = {node: [0.0, 0.0] for node in nodes}
         for i, a in enumerate(nodes):
@@ -151,8 +161,8 @@ def spring_layout(
             moves[b][1] += dy * pull
         for node in nodes:
             move = moves[node]
-            move[0] += (0.5 - pos[node][0]) * 0.5
-            move[1] += (0.5 - pos[node][1]) * 0.5
+            move[0] += (0.5 - pos[node][0]) * GRAVITY
+            move[1] += (0.5 - pos[node][1]) * GRAVITY
             length = math.sqrt(move[0] ** 2 + move[1] ** 2) or 1e-6
             step = min(length, temperature)
             pos[node][0] += move[0] / length * step
@@ -189,6 +199,37 @@ def _fit(positions: dict, size: int, pinned=None) -> dict[int, tuple[float, floa
     }
 
 
+def _label_text(name: str) -> str:
+    if len(name) <= LABEL_CHARS:
+        return name
+    return name[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _labels(order, at, radius, names, size) -> dict[int, tuple[float, str, bool]]:
+    """{pk: (label_y, anchor, shown)}: each label under its node (over it near the
+    bottom), flush with it near a side; shown for the first LABELS nodes of `order` whose
+    label clears those already placed (sized for a phone's larger text)."""
+    char, height = 0.6 * PHONE_LABEL_SIZE, PHONE_LABEL_SIZE
+    placed: list[tuple[float, float, float, float]] = []
+    labels = {}
+    for pk in order:
+        x, y, r = at[pk][0], at[pk][1], radius[pk]
+        below = y + r + LABEL_SIZE + 2 <= size
+        label_y = round(y + r + LABEL_SIZE if below else y - r - 4, 1)
+        anchor = "start" if x < size * 0.15 else "end" if x > size * 0.85 else "middle"
+        width = len(_label_text(names[pk])) * char
+        left = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+        box = (left, label_y - height, left + width, label_y + 2)
+        clear = all(
+            box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in placed
+        )
+        shown = clear and len(placed) < LABELS
+        if shown:
+            placed.append(box)
+        labels[pk] = (label_y, anchor, shown)
+    return labels
+
+
 def draw(graph: nx.Graph, people: dict[int, dict], *, center=None, max_edges: int) -> Network:
     """Lay `graph` out and keep what the drawing needs. `people`: {pk: {"name", "slug",
     "country"}} for every node."""
@@ -216,6 +257,8 @@ def draw(graph: nx.Graph, people: dict[int, dict], *, center=None, max_edges: in
         pk: 12.0 if pk == center else round(4 + 5 * math.sqrt(degree[pk] / biggest), 1)
         for pk in graph.nodes
     }
+    order = sorted(graph.nodes, key=lambda pk: (pk != center, -degree[pk], pk))
+    labels = _labels(order, at, radius, {pk: people[pk]["name"] for pk in order}, size)
     nodes = [
         Node(
             pk=pk,
@@ -225,22 +268,17 @@ def draw(graph: nx.Graph, people: dict[int, dict], *, center=None, max_edges: in
             x=at[pk][0],
             y=at[pk][1],
             r=radius[pk],
-            label_y=round(at[pk][1] - radius[pk] - 4, 1)
-            if at[pk][1] + radius[pk] + LABEL_SIZE + 2 > size
-            else round(at[pk][1] + radius[pk] + LABEL_SIZE, 1),
-            anchor="start"
-            if at[pk][0] < size * 0.15
-            else "end"
-            if at[pk][0] > size * 0.85
-            else "middle",
+            label_y=labels[pk][0],
+            anchor=labels[pk][1],
             center=pk == center,
+            labelled=labels[pk][2],
         )
         for pk in sorted(graph.nodes)
     ]
     edges = [
         Edge(
-            a=min(a, b),
-            b=max(a, b),
+            a=a,
+            b=b,
             weight=data.get("weight", 0),
             member=bool(data.get("member")),
             x1=at[a][0],
@@ -248,7 +286,9 @@ def draw(graph: nx.Graph, people: dict[int, dict], *, center=None, max_edges: in
             x2=at[b][0],
             y2=at[b][1],
         )
-        for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[:2]), max(e[:2])))
+        for a, b, data in sorted(
+            (min(a, b), max(a, b), data) for a, b, data in graph.edges(data=True)
+        )
     ]
     return Network(nodes, edges, size)
 
@@ -347,7 +387,9 @@ def site_graph() -> tuple[nx.Graph, dict]:
         .annotate(shared=Count("collab_id", distinct=True))
     )
     for row in pairs:
-        graph.add_edge(row["artist_id"], row["collab__credits__artist_id"], weight=row["shared"])
+        graph.add_edge(
+            row["artist_id"], row["collab__credits__artist_id"], weight=row["shared"], member=False
+        )
     for row in most_connected:
         group = row["artist__member_of"]
         if group in people:
