@@ -48,7 +48,7 @@ LABEL_CHARS = 16
 # named by their link's title and in the list under the drawing; sixty labels would only
 # hide one another.
 LABELS = 24
-GRAVITY = 0.05
+GRAVITY = 0.2
 # The ideal distance between nodes, as a multiple of FR's sqrt(area / nodes).
 SPREAD = 2.0
 SEED = 1
@@ -273,7 +273,8 @@ def draw(graph: nx.Graph, people: dict[int, dict], *, center=None, max_edges: in
             center=pk == center,
             labelled=labels[pk][2],
         )
-        for pk in sorted(graph.nodes)
+        # The labelled last: drawn over the others, so nothing covers their names.
+        for pk in sorted(graph.nodes, key=lambda pk: (labels[pk][2], pk))
     ]
     edges = [
         Edge(
