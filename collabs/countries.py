@@ -255,3 +255,7 @@ COUNTRIES: dict[str, str] = {
 }
 
 COUNTRY_CHOICES = sorted(COUNTRIES.items(), key=lambda item: item[1])
+
+# K-pop's home: a collab crediting an artist from here is a K-pop collab, and the
+# countries of the others on it are K-pop's partners (the catalogue's country filter, /rise/).
+KOREA = "KR"

@@ -10,6 +10,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from collabs.countries import COUNTRIES, COUNTRY_CHOICES
 from collabs.models import Artist, Collab, Credit, https_only
 from core import images
 
@@ -91,6 +92,13 @@ class CatalogueForm(forms.Form):
         widget=QuickSelect,
         help_text="The Artist list has those with the most collabs; Search finds every artist.",
     )
+    # Every country, without a query: the links of /rise/ lead here with any of them.
+    country = forms.CharField(
+        label="Partner country",
+        required=False,
+        widget=QuickSelect(choices=[("", "Any country"), *COUNTRY_CHOICES]),
+        help_text="K-pop collabs with an artist from this country",
+    )
     crossover = forms.BooleanField(
         label="Crossovers only", required=False, help_text="artists from more than one country"
     )
@@ -103,7 +111,7 @@ class CatalogueForm(forms.Form):
         self.fields["year"].choices = [("", "Any year"), *((y, str(y)) for y in years)]
         self.fields["genre"].choices = [("", "Any genre"), *genres]
         self.fields["artist"].widget.choices = [("", "Any artist"), *artists]
-        for name in ("q", "artist"):
+        for name in ("q", "artist", "country"):
             # Django's own refusal of NUL says nothing of what the page does instead:
             # clean_q and clean_artist refuse it (and every control character) and say so.
             field = self.fields[name]
@@ -151,6 +159,19 @@ class CatalogueForm(forms.Form):
             self.data["artist"] = slug
         return slug
 
+    def clean_country(self) -> str:
+        """An ISO 3166 code in any case ("us" is "US"); any other value is refused."""
+        wanted = self.cleaned_data["country"].strip()
+        code = wanted.upper()
+        if not wanted:
+            return ""
+        if code not in COUNTRIES:
+            raise forms.ValidationError("unknown", code="unknown_country")
+        if code != self.data.get("country"):
+            self.data = self.data.copy()
+            self.data["country"] = code
+        return code
+
     def filters(self) -> dict:
         """The valid filters; an invalid field counts as not given."""
         self.is_valid()
@@ -161,6 +182,7 @@ class CatalogueForm(forms.Form):
             "year": cleaned.get("year"),
             "genre": cleaned.get("genre") or "",
             "artist": cleaned.get("artist") or "",
+            "country": cleaned.get("country") or "",
             "crossover": bool(cleaned.get("crossover")),
         }
 
@@ -169,7 +191,7 @@ class CatalogueForm(forms.Form):
         said next to the artist filter; with `artist`, here too (for the list alone,
         updated in place without the filters)."""
         notes = [str(error) for error in self.errors.get("artist", [])] if artist else []
-        for name in ("q", "sort", "year", "genre"):
+        for name in ("q", "sort", "year", "genre", "country"):
             if name not in self.errors:
                 continue
             raw = self.data.get(name, "")
@@ -191,8 +213,13 @@ class CatalogueForm(forms.Form):
                     notes.append(f"No collabs from {raw} in the catalogue, so every year is shown.")
                 else:
                     notes.append(f"“{value}” is not a year, so every year is shown.")
-            else:
+            elif name == "genre":
                 notes.append(f"No genre “{value}” in the catalogue, so every genre is shown.")
+            else:
+                notes.append(
+                    f"“{value}” is not a country code (such as US or GB), so every country"
+                    " is shown."
+                )
         return notes
 
 

@@ -16,7 +16,7 @@ from django.db.models.lookups import IContains
 from django.urls import reverse
 from django.utils import timezone
 
-from collabs.countries import COUNTRIES, COUNTRY_CHOICES
+from collabs.countries import COUNTRIES, COUNTRY_CHOICES, KOREA
 
 # Rankings ---------------------------------------------------------------------
 #
@@ -272,6 +272,15 @@ class CollabQuerySet(models.QuerySet):
         """Collabs whose credits span more than one country."""
         return self.with_country_count().filter(country_count__gt=1)
 
+    def with_partner_from(self, country: str) -> CollabQuerySet:
+        """K-pop collabs crediting an artist from `country` (an ISO code): a Korean artist
+        and one from there; for KOREA itself, every collab crediting a Korean artist."""
+        credited = Credit.objects.filter(collab=OuterRef("pk"))
+        return self.filter(
+            Exists(credited.filter(artist__country=KOREA)),
+            Exists(credited.filter(artist__country=country)),
+        )
+
     def released_in(self, year: int) -> CollabQuerySet:
         return self.filter(release_date__year=year)
 
@@ -320,6 +329,7 @@ class CollabQuerySet(models.QuerySet):
         year: int | None = None,
         genre: str = "",
         artist: str = "",
+        country: str = "",
         crossover: bool = False,
     ) -> CollabQuerySet:
         """The /collabs/ filters and sorts, as the catalogue form cleaned them."""
@@ -330,6 +340,8 @@ class CollabQuerySet(models.QuerySet):
             qs = qs.in_genre(genre)
         if artist:
             qs = qs.featuring(artist)
+        if country:
+            qs = qs.with_partner_from(country)
         if crossover:
             qs = qs.crossover()
         sorts = {

@@ -12,4 +12,6 @@ urlpatterns = [
     path("artists/<slug:slug>/", views.artist_detail, name="artist"),
     path("top/", views.top, name="top"),
     path("top/<int:year>/", views.top, name="top_year"),
+    path("rise/", views.rise_page, name="rise"),
+    path("graph/", views.graph, name="graph"),
 ]

@@ -21,7 +21,7 @@ from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from accounts.access import is_verified, remember_verified, verified_member_required
-from collabs import services
+from collabs import network, rise, services
 from collabs.forms import SORTS, CatalogueForm, NominationForm
 from collabs.models import (
     Artist,
@@ -269,8 +269,36 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "artist": artist,
         "collabs": collabs,
         "collaborators": collaborators_of(artist, collabs),
+        # Drawn from the collabs above: no query of its own.
+        "network": network.artist_network(artist, collabs),
     }
     return render(request, "collabs/artist.html", context)
+
+
+@require_GET
+@cached_page
+def rise_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The rise of worldwide collaborations: per-year figures, each linking to the
+    catalogue filtered the same way."""
+    figures = rise.figures()
+    bars, bars_box = rise.year_bars(figures)
+    columns, rows, grid_box = rise.partner_grid(figures)
+    context = {
+        "rise": figures,
+        "bars": bars,
+        "bars_box": bars_box,
+        "columns": columns,
+        "rows": rows,
+        "grid_box": grid_box,
+    }
+    return render(request, "collabs/rise.html", context)
+
+
+@require_GET
+@cached_page
+def graph(request: HtmxHttpRequest) -> HttpResponse:
+    """The collaboration network of the most connected artists."""
+    return render(request, "collabs/graph.html", {"network": network.site_network()})
 
 
 @require_GET

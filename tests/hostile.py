@@ -45,7 +45,7 @@ VALUES: dict[str, str] = {
 # a parameter is missing here. Admin pages are walked as a sample only (ADMIN_SAMPLE).
 DISCUSSION = ["sort", "comments_page", "reply", "edit"]
 QUERY_PARAMS: dict[str | None, list[str]] = {
-    "collabs:list": ["q", "sort", "year", "genre", "artist", "crossover", "page"],
+    "collabs:list": ["q", "sort", "year", "genre", "artist", "country", "crossover", "page"],
     "collabs:detail": DISCUSSION,
     "articles:detail": DISCUSSION,
     "articles:list": ["page"],

@@ -53,6 +53,8 @@ PAGES = [
     Page("artist", lambda people: people.artist.get_absolute_url()),
     Page("top", "/top/"),
     Page("top-year", "/top/2024/"),
+    Page("rise", "/rise/"),
+    Page("graph", "/graph/"),
     Page("articles", "/articles/"),
     Page("article", lambda people: people.article.get_absolute_url()),
     Page("article-feed", "/articles/feed/", html=False),

@@ -142,6 +142,8 @@ AUDITED = [
     Audited("artist", lambda people: people.artist.get_absolute_url()),
     Audited("top", "/top/"),
     Audited("top-year", "/top/2024/"),
+    Audited("rise", "/rise/"),
+    Audited("graph", "/graph/"),
     Audited("articles", "/articles/"),
     Audited("article", lambda people: people.article.get_absolute_url()),
     Audited("search", "/search/?q=rose"),
