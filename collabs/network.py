@@ -3,16 +3,14 @@ connected artists (/graph/), laid out the same way every time for the same data.
 
 The graph is a networkx Graph whose nodes are artist pks: an edge joins two artists
 credited on the same published collab (its weight: how many), or a group and its member.
-Its layout is a force-directed (Fruchterman–Reingold) one written here in plain Python:
-networkx's own layouts need numpy, a dependency this small drawing doesn't justify.
-Starting positions come from a seeded random generator over the nodes in pk order, so
-the same data always gives the same picture. Layouts are memoised (core.caching.memo).
+It is laid out by networkx's spring layout (Fruchterman–Reingold, on numpy), seeded and
+over the nodes in pk order, so the same data always gives the same picture. Layouts are
+memoised (core.caching.memo).
 """
 
 from __future__ import annotations
 
 import math
-import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,7 +46,6 @@ LABEL_CHARS = 16
 # named by their link's title and in the list under the drawing; sixty labels would only
 # hide one another.
 LABELS = 24
-GRAVITY = 0.2
 # The ideal distance between nodes, as a multiple of FR's sqrt(area / nodes).
 SPREAD = 2.0
 SEED = 1
@@ -116,61 +113,32 @@ class Network:
         ]
 
 
-def spring_layout(
-    graph: nx.Graph, *, seed: int = SEED, iterations: int = ITERATIONS, pinned=None
-) -> dict[int, tuple[float, float]]:
-    """Positions in the unit square: Fruchterman–Reingold with a little gravity (so that
-    separate clusters stay in the picture), `pinned` held at the centre. Deterministic:
-    nodes are taken in sorted order from a generator seeded with `seed`."""
+def layout(graph: nx.Graph, *, pinned=None) -> dict[int, tuple[float, float]]:
+    """Positions (unit square): networkx's spring layout (Fruchterman–Reingold), `pinned`
+    held at the centre. Deterministic: the graph is rebuilt with its nodes and edges in
+    sorted order and the layout's generator is seeded with SEED, so the same data draws
+    the same picture whatever order it was read in."""
     nodes = sorted(graph.nodes)
-    if not nodes:
-        return {}
-    rng = random.Random(seed)
-    pos = {node: [rng.random(), rng.random()] for node in nodes}
-    if pinned is not None:
-        pos[pinned] = [0.5, 0.5]
-    if len(nodes) == 1:
-        return {nodes[0]: (0.5, 0.5)}
-    k = SPREAD * math.sqrt(1 / len(nodes))
-    temperature = 0.1
-    cooling = temperature / (iterations + 1)
-    edges = sorted(
-        (min(a, b), max(a, b), 1 + math.log(data.get("weight") or 1))
-        for a, b, data in graph.edges(data=True)
+    if len(nodes) < 2:
+        return dict.fromkeys(nodes, (0.5, 0.5))
+    ordered = nx.Graph()
+    ordered.add_nodes_from(nodes)
+    ordered.add_weighted_edges_from(
+        sorted(
+            (min(a, b), max(a, b), 1 + math.log(data.get("weight") or 1))
+            for a, b, data in graph.edges(data=True)
+        )
     )
-    for _ in range(iterations):
-        moves = {node: [0.0, 0.0] for node in nodes}
-        for i, a in enumerate(nodes):
-            pa, ma = pos[a], moves[a]
-            for b in nodes[i + 1 :]:
-                pb = pos[b]
-                dx, dy = pa[0] - pb[0], pa[1] - pb[1]
-                distance = math.sqrt(dx * dx + dy * dy) or 1e-6
-                push = k * k / distance / distance
-                ma[0] += dx * push
-                ma[1] += dy * push
-                moves[b][0] -= dx * push
-                moves[b][1] -= dy * push
-        for a, b, strength in edges:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            distance = math.sqrt(dx * dx + dy * dy) or 1e-6
-            pull = distance / k * strength
-            moves[a][0] -= dx * pull
-            moves[a][1] -= dy * pull
-            moves[b][0] += dx * pull
-            moves[b][1] += dy * pull
-        for node in nodes:
-            move = moves[node]
-            move[0] += (0.5 - pos[node][0]) * GRAVITY
-            move[1] += (0.5 - pos[node][1]) * GRAVITY
-            length = math.sqrt(move[0] ** 2 + move[1] ** 2) or 1e-6
-            step = min(length, temperature)
-            pos[node][0] += move[0] / length * step
-            pos[node][1] += move[1] / length * step
-        if pinned is not None:
-            pos[pinned] = [0.5, 0.5]
-        temperature -= cooling
-    return {node: (x, y) for node, (x, y) in pos.items()}
+    pinned_at = {pinned: (0.5, 0.5)} if pinned is not None else None
+    positions = nx.spring_layout(
+        ordered,
+        k=SPREAD / math.sqrt(len(nodes)),
+        pos=pinned_at,
+        fixed=[pinned] if pinned is not None else None,
+        iterations=ITERATIONS,
+        seed=SEED,
+    )
+    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
 
 
 def box_size(nodes: int) -> int:
@@ -250,7 +218,7 @@ def draw(graph: nx.Graph, people: dict[int, dict], *, center=None, max_edges: in
         kept.add_edges_from(ranked[:max_edges])
         graph = kept
     size = box_size(graph.number_of_nodes())
-    at = _fit(spring_layout(graph, pinned=center), size, pinned=center)
+    at = _fit(layout(graph, pinned=center), size, pinned=center)
     degree = dict(graph.degree(weight="weight"))
     biggest = max(degree.values(), default=1) or 1
     radius = {
