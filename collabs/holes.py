@@ -1,56 +1,51 @@
-"""The catalogue's holes (core/caching.py): vote counts, vote buttons, "You voted", ranks."""
+"""The catalogue's hole (core/caching.py): what a page shows of a collab that moves with
+every vote or is the viewer's own. One kind, "collab", so that a page's collabs are read
+once: `{% hole "collab" collab.pk "votes" %}` and the other parts below."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from collabs.models import Collab, Vote
 from core.caching import memo
-from core.holes import count, ids, render
+from core.holes import count, render
+
+CHIP = '<span class="chip chip-voted">You voted</span>'
 
 
-def _voted_ids(request, pks) -> set[int]:
-    if not request.user.is_authenticated:
-        return set()
-    votes = Vote.objects.filter(user=request.user, collab_id__in=pks)
-    return set(votes.values_list("collab_id", flat=True))
+def collab(request, keys) -> dict[str, str]:
+    """Each key is "<pk> <part>": "votes" (the count now), "s" (the plural ending it calls
+    for), "voted" (the "You voted" chip), "rank" (the place in /top/ of all time),
+    "button [<page>]" (the vote button, coming back to that page)."""
+    parts = {key: key.split(" ", 2) for key in keys}
+    pks = {int(pk) for pk, *_ in parts.values()}
+    found = {
+        c.pk: c for c in Collab.objects.filter(pk__in=pks).order_by().only("slug", "vote_count")
+    }
+    mine = set()
+    if request.user.is_authenticated and any(p[1] in ("voted", "button") for p in parts.values()):
+        votes = Vote.objects.filter(user=request.user, collab_id__in=pks)
+        mine = set(votes.values_list("collab_id", flat=True))
+    html = {}
+    for key, (pk, part, *back) in parts.items():
+        item = found.get(int(pk))
+        if item is None:
+            continue
+        if part == "votes":
+            html[key] = str(item.vote_count)
+        elif part == "s":
+            html[key] = count(item.vote_count, key)
+        elif part == "voted":
+            html[key] = CHIP if item.pk in mine else ""
+        elif part == "rank":
+            html[key] = str(rank(item.vote_count))
+        elif part == "button":
+            item.has_voted = item.pk in mine
+            context = {"collab": item, "vote_next": back[0] if back else ""}
+            html[key] = render(request, "collabs/detail.html#vote-button", context)
+    return html
 
 
-def votes(request, keys) -> dict[str, str]:
-    """ "12": collab 12's vote count now; "12 s": the plural ending it calls for."""
-    found = Collab.objects.filter(pk__in=ids(keys)).order_by()
-    counts = dict(found.values_list("pk", "vote_count"))
-    return {key: count(counts.get(int(key.split()[0])), key) for key in keys}
-
-
-def voted(request, keys) -> dict[str, str]:
-    """The "You voted" chip on the cards of collabs the member voted for."""
-    mine = _voted_ids(request, ids(keys))
-    chip = '<span class="chip chip-voted">You voted</span>'
-    return {key: chip if int(key) in mine else "" for key in keys}
-
-
-def vote_buttons(request, keys) -> dict[str, str]:
-    """ "12" or "12 /articles/x/": collab 12's vote button, coming back to that page."""
-    collabs = Collab.objects.filter(pk__in=ids(keys)).order_by().only("slug", "vote_count")
-    found = {c.pk: c for c in collabs}
-    mine = _voted_ids(request, found)
-    buttons = {}
-    for key in keys:
-        pk, *back = key.split(" ", 1)
-        collab = found.get(int(pk))
-        if collab is not None:
-            collab.has_voted = collab.pk in mine
-            context = {"collab": collab, "vote_next": back[0] if back else ""}
-            buttons[key] = render(request, "collabs/detail.html#vote-button", context)
-    return buttons
-
-
-def ranks(request, keys) -> dict[str, str]:
-    """A collab's place in /top/ of all time ("1, 2, 2, 4": ties share it)."""
-
-    def rank(pk: int):
-        collab = Collab.objects.published().filter(pk=pk).order_by().only("vote_count").first()
-        return collab and Collab.objects.published().rank_of(collab)
-
-    return {key: str(memo(f"rank:{key}", partial(rank, int(key))) or "?") for key in keys}
+def rank(votes: int) -> int:
+    """The place of a collab with this many votes among the published ones ("1, 2, 2, 4":
+    ties share it), kept until a vote or a change in the catalogue."""
+    ahead = Collab.objects.published().filter(vote_count__gt=votes)
+    return memo(f"rank:{votes}", ahead.count) + 1

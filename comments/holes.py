@@ -1,5 +1,5 @@
-"""The discussions' holes (core/caching.py): comment counts, each comment's actions, the
-comment form. A discussion renders the same for everyone; these parts are each viewer's."""
+"""The discussions' holes (core/caching.py): a thread's comment count and form, each
+comment's actions. A discussion renders the same for everyone; these parts are each viewer's."""
 
 from __future__ import annotations
 
@@ -16,10 +16,24 @@ from core.caching import kept_in_process
 from core.holes import count, ids, personal, render
 
 
-def comment_counts(request, keys) -> dict[str, str]:
-    """ "7": thread 7's comment count now; "7 s": the plural ending it calls for."""
-    counts = dict(Thread.objects.filter(pk__in=ids(keys)).values_list("pk", "comment_count"))
-    return {key: count(counts.get(int(key.split()[0])), key) for key in keys}
+def thread(request, keys) -> dict[str, str]:
+    """Each key is "<pk> <part>": "count" (its comments now), "s" (the plural ending the
+    count calls for), "compose" (the comment form, or why this viewer cannot post)."""
+    parts = {key: key.split(" ", 1) for key in keys}
+    found = Thread.objects.filter(pk__in={int(pk) for pk, _ in parts.values()}).order_by()
+    threads = {t.pk: t for t in found}
+    html = {}
+    for key, (pk, part) in parts.items():
+        thread = threads.get(int(pk))
+        if thread is None:
+            continue
+        if part == "count":
+            html[key] = str(thread.comment_count)
+        elif part == "s":
+            html[key] = count(thread.comment_count, key)
+        elif part == "compose":
+            html[key] = _compose(request, thread)
+    return html
 
 
 def actions(request, keys) -> dict[str, str]:
@@ -69,20 +83,13 @@ def _actions(pk, state, like_count, liked, mine, editable, deletable, member, pu
     )
 
 
-def compose(request, keys) -> dict[str, str]:
-    """The comment form of each discussion, or why this viewer cannot post."""
-    html = {}
-    for thread in Thread.objects.filter(pk__in=ids(keys)):
-        page_url = thread.get_absolute_url()
-        discussion = Discussion(thread=thread, page_url=page_url, viewer=request.user)
-        _compose_state(request, discussion)
-        if thread.is_locked and discussion.form is None:
-            html[str(thread.pk)] = ""
-            continue
-        html[str(thread.pk)] = render(
-            request, "comments/discussion.html#comment-form", {"discussion": discussion}
-        )
-    return html
+def _compose(request, thread: Thread) -> str:
+    """The thread's comment form, or why this viewer cannot post."""
+    discussion = Discussion(thread=thread, page_url=thread.get_absolute_url(), viewer=request.user)
+    _compose_state(request, discussion)
+    if thread.is_locked and discussion.form is None:
+        return ""
+    return render(request, "comments/discussion.html#comment-form", {"discussion": discussion})
 
 
 def _compose_state(request, discussion: Discussion) -> None:

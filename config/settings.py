@@ -246,13 +246,9 @@ CACHING_PARTS = {"comments.Comment": "thread_id"}
 CACHING_HOLES = {
     "account": "accounts.holes.account",
     "welcome": "accounts.holes.welcome",
-    "votes": "collabs.holes.votes",
-    "vote": "collabs.holes.vote_buttons",
-    "voted": "collabs.holes.voted",
-    "rank": "collabs.holes.ranks",
-    "comments": "comments.holes.comment_counts",
+    "collab": "collabs.holes.collab",
+    "thread": "comments.holes.thread",
     "actions": "comments.holes.actions",
-    "compose": "comments.holes.compose",
 }
 # Sessions live in the database and are cached: fast with Redis, and still there
 # when the cache is flushed or down.

@@ -8,11 +8,6 @@ from django.template.loader import get_template
 from core.caching import Personal
 
 
-def split(keys) -> list[tuple[str, list[str]]]:
-    """Each key as (its first word, the rest): "12 s" -> ("12", ["s"])."""
-    return [(key, key.split()) for key in keys]
-
-
 def ids(keys) -> set[int]:
     return {int(key.split()[0]) for key in keys}
 

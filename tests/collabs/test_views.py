@@ -687,10 +687,10 @@ PAGES = {
         lambda c: reverse("collabs:list") + f"?artist=guest-{len(c) - 1}&sort=new",
         {"visitor": (11, 7, 3), "member": (15, 10, 6)},
     ),
-    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (18, 13, 6), "member": (25, 19, 11)}),
+    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (15, 11, 4), "member": (21, 16, 8)}),
     "artist": (
         lambda c: reverse("collabs:artist", args=["group"]),
-        {"visitor": (6, 6, 3), "member": (10, 9, 6)},
+        {"visitor": (7, 6, 3), "member": (11, 9, 6)},
     ),
     "top": (lambda c: reverse("collabs:top"), {"visitor": (7, 2, 1), "member": (10, 4, 3)}),
     "top_year": (
