@@ -10,6 +10,7 @@ memoised (core.caching.memo).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -307,13 +308,23 @@ def artist_graph(artist: Artist, collabs: Iterable[Collab]) -> tuple[nx.Graph, d
 
 
 def artist_network(artist: Artist, collabs: Iterable[Collab]) -> Network:
-    """The drawing of artist_graph(); no query of its own (it reads what the page has)."""
+    """The drawing of artist_graph(); no query of its own (it reads what the page has).
 
-    def produce() -> Network:
-        graph, people = artist_graph(artist, collabs)
-        return draw(graph, people, center=artist.pk, max_edges=ARTIST_EDGES)
-
-    return memo(f"network:{artist.pk}", produce)
+    The layout is the costly part: it is kept under a digest of everything the drawing
+    shows (nodes, their names and countries, edges and weights), so it never needs
+    invalidating."""
+    graph, people = artist_graph(artist, collabs)
+    shown = (
+        artist.pk,
+        sorted((pk, sorted(people[pk].items())) for pk in graph.nodes),
+        sorted(
+            (min(a, b), max(a, b), sorted(data.items())) for a, b, data in graph.edges(data=True)
+        ),
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return memo(
+        f"network:{digest}", lambda: draw(graph, people, center=artist.pk, max_edges=ARTIST_EDGES)
+    )
 
 
 def site_graph() -> tuple[nx.Graph, dict]:

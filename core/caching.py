@@ -149,23 +149,41 @@ def install_triggers(using: str = "default", **kwargs) -> None:
 
 def versions(names: Iterable[str]) -> dict[str, int]:
     """{name: version} for these version names (0 for a name never written)."""
-    names = sorted(set(names))
-    found = dict.fromkeys(names, 0)
-    if names:
+    names = set(names)
+    if not names:
+        return {}
+    known = _known(n for n in names if n.startswith(PART))
+    return {name: known.get(name, 0) for name in names}
+
+
+def _known(parts: Iterable[str]) -> dict[str, int]:
+    """Every table's version, and these parts', in one query. While a GET request is
+    answered (one_reading) they are read once and kept for the rest of it: its pages and
+    memo values are those of the data as it was when it began."""
+    known = getattr(_local, "versions", None)
+    parts = sorted(n for n in parts if known is None or n not in known)
+    if known is None or parts:
         with connection.cursor() as cursor:
-            marks = ", ".join(["%s"] * len(names))
-            cursor.execute(f"SELECT name, n FROM {VERSION_TABLE} WHERE name IN ({marks})", names)
-            found.update(cursor.fetchall())
-    return found
+            either = f" OR name IN ({', '.join(['%s'] * len(parts))})" if parts else ""
+            cursor.execute(
+                f"SELECT name, n FROM {VERSION_TABLE} WHERE name >= %s AND name < %s{either}",
+                [TABLE, "t;", *parts],
+            )
+            read = {**dict.fromkeys(parts, 0), **dict(cursor.fetchall())}
+        known = read if known is None else {**known, **read}
+        if getattr(_local, "reading", False):
+            _local.versions = known
+    return known
 
 
-def _table_versions() -> dict[str, int]:
-    """Every table's version (not the parts'), in one query on the primary key."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT name, n FROM {VERSION_TABLE} WHERE name >= %s AND name < %s", [TABLE, "t;"]
-        )
-        return dict(cursor.fetchall())
+@contextmanager
+def one_reading():
+    """Versions read once for everything inside (a GET request: HoleMiddleware)."""
+    _local.reading, _local.versions = True, None
+    try:
+        yield
+    finally:
+        _local.reading, _local.versions = False, None
 
 
 # What a render read: recorded from the SQL it ran ----------------------------------------
@@ -193,7 +211,7 @@ class Recorder:
     """Collects the versions a render depends on, as of when it read them."""
 
     def __init__(self):
-        self.snapshot = _table_versions()  # read before any data: see _fresh
+        self.snapshot = _known(())  # read before any data: see _fresh
         self.depends: dict[str, int] = {}
         self.part: tuple[str, str] | None = None
 
@@ -202,7 +220,7 @@ class Recorder:
             self.depends.setdefault(name, n)
 
     def __call__(self, execute, sql, params, many, context):
-        if not sql.startswith(f"SELECT name, n FROM {VERSION_TABLE}"):
+        if not sql.startswith(f"SELECT name, n FROM {VERSION_TABLE} "):
             self.read(sql)
         return execute(sql, params, many, context)
 
@@ -432,12 +450,19 @@ def fill(request, content: str) -> str:
 
 class HoleMiddleware:
     """Fills the holes of every HTML response (cached or not), for its own viewer; a
-    member whose page is their own (Personal) gets the view again, uncached."""
+    member whose page is their own (Personal) gets the view again, uncached. A GET is
+    answered with the versions read once (one_reading)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in SAFE_METHODS:
+            with one_reading():
+                return self._answer(request)
+        return self._answer(request)
+
+    def _answer(self, request):
         response = self.get_response(request)
         if response.streaming or "html" not in response.get("Content-Type", ""):
             return response

@@ -219,3 +219,13 @@ def test_at_scale_the_queries_stay_and_the_pages_stay_light(client, db, settings
     response = client.get(big)
     assert 0 < response.content.count(b'class="network-node') <= network.ARTIST_NODES
     assert len(network_section(response)) <= NETWORK_WEIGHT
+
+
+def test_a_new_collab_shows_in_the_network_at_once(client, db):
+    """The drawing is kept under a digest of what it shows: a new collab is a new key."""
+    rose, bruno = make_artist("Rosé"), make_artist("Bruno Mars", country="US")
+    make_collab("APT.", (rose, " & "), (bruno,))
+    assert b"Lady Gaga" not in network_section(client.get(rose.get_absolute_url()))
+    gaga = make_artist("Lady Gaga", country="US")
+    make_collab("Sour Candy", (gaga, " & "), (rose,))
+    assert b"Lady Gaga" in network_section(client.get(rose.get_absolute_url()))

@@ -676,26 +676,26 @@ def grow(db):
 # a collab's rank); a member adds their session's user and their facts (the header).
 PAGES = {
     "home": (lambda c: reverse("home"), {"visitor": (9, 3, 3), "member": (13, 6, 6)}),
-    "list": (lambda c: reverse("collabs:list"), {"visitor": (11, 7, 3), "member": (15, 10, 6)}),
+    "list": (lambda c: reverse("collabs:list"), {"visitor": (9, 5, 3), "member": (13, 8, 6)}),
     "list_filtered": (
         lambda c: reverse("collabs:list") + "?crossover=on&sort=hot&genre=pop",
-        {"visitor": (11, 7, 3), "member": (15, 10, 6)},
+        {"visitor": (9, 5, 3), "member": (13, 8, 6)},
     ),
     # The artist filter lists the top 50 and the chosen one, whose rank makes no difference
     # (guest-2 is in the top 50 of 3 collabs, guest-49 far from it with 50).
     "list_artist": (
         lambda c: reverse("collabs:list") + f"?artist=guest-{len(c) - 1}&sort=new",
-        {"visitor": (11, 7, 3), "member": (15, 10, 6)},
+        {"visitor": (9, 5, 3), "member": (13, 8, 6)},
     ),
-    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (15, 11, 4), "member": (21, 16, 8)}),
+    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (13, 10, 3), "member": (19, 15, 7)}),
     "artist": (
         lambda c: reverse("collabs:artist", args=["group"]),
         {"visitor": (7, 6, 3), "member": (11, 9, 6)},
     ),
-    "top": (lambda c: reverse("collabs:top"), {"visitor": (7, 2, 1), "member": (10, 4, 3)}),
+    "top": (lambda c: reverse("collabs:top"), {"visitor": (6, 1, 1), "member": (9, 3, 3)}),
     "top_year": (
         lambda c: reverse("collabs:top_year", args=[2024]),
-        {"visitor": (7, 2, 1), "member": (10, 4, 3)},
+        {"visitor": (6, 1, 1), "member": (9, 3, 3)},
     ),
 }
 
