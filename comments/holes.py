@@ -5,23 +5,30 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils import timezone
 
-from comments.discussion import Discussion, decorate, own_hidden
+from comments.discussion import Discussion, own_hidden
 from comments.forms import CommentForm
 from comments.models import Comment, CommentLike, Thread
 from comments.viewer import UNVERIFIED, viewer_facts
-from core.caching import kept_in_process
-from core.holes import count, ids, personal, render
+from core.caching import kept_in_process, memo_in_process
+from core.holes import TOKEN, count, digest, ids, personal, render, token
+
+THREADS = ("t:comments_thread", "t:comments_thread#counters")
+COMMENTS = ("t:comments_comment", "t:comments_comment#counters", "t:comments_thread")
 
 
 def thread(request, keys) -> dict[str, str]:
     """Each key is "<pk> <part>": "count" (its comments now), "s" (the plural ending the
     count calls for), "compose" (the comment form, or why this viewer cannot post)."""
     parts = {key: key.split(" ", 1) for key in keys}
-    found = Thread.objects.filter(pk__in={int(pk) for pk, _ in parts.values()}).order_by()
-    threads = {t.pk: t for t in found}
+    pks = sorted({int(pk) for pk, _ in parts.values()})
+    threads = memo_in_process(
+        f"threads:{digest(pks)}",
+        THREADS,
+        lambda: {t.pk: t for t in Thread.objects.filter(pk__in=pks).order_by()},
+    )
     html = {}
     for key, (pk, part) in parts.items():
         thread = threads.get(int(pk))
@@ -39,34 +46,39 @@ def thread(request, keys) -> dict[str, str]:
 def actions(request, keys) -> dict[str, str]:
     """Each comment's footer: its like button and count, Reply, and Edit and Delete for
     its author or Flag for other members."""
-    viewer = request.user
-    comments = list(
-        Comment.objects.filter(pk__in=ids(keys)).select_related("thread").defer("body", "body_html")
-    )
+    viewer, now = request.user, timezone.now()
+    pks = sorted(ids(keys))
+    rows = memo_in_process(
+        f"comments:{digest(pks)}",
+        COMMENTS,
+        lambda: list(
+            Comment.objects.filter(pk__in=pks)
+            .order_by()
+            .values_list(
+                "pk", "state", "author_id", "created_at", "like_count",
+                "thread__public_from", "thread__is_locked",
+            )
+        ),
+    )  # fmt: skip
     liked = set()
     if viewer.is_authenticated:
-        likes = CommentLike.objects.filter(user=viewer, comment__in=comments)
+        likes = CommentLike.objects.filter(user=viewer, comment_id__in=pks)
         liked = set(likes.values_list("comment_id", flat=True))
-    html, token = {}, get_token(request)
-    for comment in comments:
-        thread = comment.thread
-        decorate([comment], viewer=viewer, liked_ids=liked, open_thread=thread.is_public)
-        html[str(comment.pk)] = _actions(
-            comment.pk,
-            comment.state,
-            comment.like_count,
-            comment.liked,
-            comment.mine,
-            comment.editable,
-            comment.deletable,
-            viewer.is_authenticated,
-            thread.is_public,
-            thread.is_open,
-        ).replace(TOKEN, token)
+    html, csrf = {}, token(request)
+    for pk, state, author_id, created_at, like_count, public_from, locked in rows:
+        public = public_from is not None and public_from <= now
+        mine = editable = deletable = False
+        if viewer.is_authenticated and author_id == viewer.pk:
+            comment = Comment(pk=pk, state=state, author_id=author_id, created_at=created_at)
+            mine = True
+            editable = public and comment.can_edit(viewer)
+            deletable = public and comment.can_delete(viewer)
+        footer = _actions(
+            pk, state, like_count, pk in liked, mine, editable, deletable,
+            viewer.is_authenticated, public, public and not locked,
+        )  # fmt: skip
+        html[str(pk)] = footer.replace(TOKEN, csrf)
     return html
-
-
-TOKEN = "csrf-token-of-this-viewer"
 
 
 @kept_in_process(maxsize=8192)

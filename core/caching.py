@@ -7,7 +7,7 @@
    refinements, both in settings: `CACHING_COUNTERS` lists the columns that change with
    every vote or comment (counts, scores): updating only those bumps `<table>#counters`
    instead; `CACHING_PARTS` splits a table by a column (comments by thread), so a write
-   also bumps `<table>/<value>`.
+   also bumps `<table>/<value>`. A GET reads them once, in one query (`one_reading`).
 
 2. **Pages.** `@cached_page(reads=[...])` keeps a view's page per URL, the same for
    everyone. It renders as a visitor (`request.user` is AnonymousUser while it does), so
@@ -27,8 +27,9 @@
    token and the CSP nonce are filled in the same way.
 
 4. **Fragments.** Repeated parts that are the same for everyone (comment heads, collab
-   cards) are cached under keys made of what they show (Django's `{% cache %}`, or
-   `cache.get_many` with such keys): they never need invalidating.
+   cards, comment footers, rendered Markdown) are cached under keys made of what they
+   show (Django's `{% cache %}`, `cache.get_many` with such keys, or `kept_in_process`
+   for a pure function of them): they never need invalidating.
 
 5. **Memo.** `memo(name, produce)`: a value computed from the data (the catalogue's filter
    choices, a chart's figures) is kept with the versions of the tables `produce()` read,
@@ -53,7 +54,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -303,6 +303,25 @@ def memo(name: str, produce: Callable, *, seconds: int | None = None):
     return value
 
 
+_IN_PROCESS: dict = {}
+
+
+def memo_in_process(name: str, tables: Iterable[str], produce: Callable):
+    """`produce()`, kept in this process while these version names are unchanged (a GET
+    reads them once: no query, no cache call). For what the holes of every page read (a
+    page's vote and comment counts): `tables` must name everything it reads, counters
+    included ("t:collabs_collab#counters")."""
+    stamp = tuple(sorted(versions(tables).items()))
+    kept = _IN_PROCESS.get(name)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    value = produce()
+    if len(_IN_PROCESS) > 5000:
+        _IN_PROCESS.clear()
+    _IN_PROCESS[name] = (stamp, value)
+    return value
+
+
 # 2. Pages -----------------------------------------------------------------------------
 
 
@@ -423,8 +442,10 @@ _HOLE = re.compile(r"\[([a-z_-]+)\|([^\]]*)\]")
 
 @once
 def _fillers() -> dict[str, Callable]:
+    from core.holes import token
+
     fillers = {name: import_string(path) for name, path in settings.CACHING_HOLES.items()}
-    fillers["csrf"] = lambda request, keys: dict.fromkeys(keys, get_token(request))
+    fillers["csrf"] = lambda request, keys: dict.fromkeys(keys, token(request))
     fillers["nonce"] = lambda request, keys: dict.fromkeys(keys, str(get_nonce(request)))
     return fillers
 
@@ -494,6 +515,8 @@ def kept_in_process(maxsize: int):
 
 
 def clear_local() -> None:
-    """Empty what this process keeps (kept_in_process): the benchmark's cold runs."""
+    """Empty what this process keeps (memo_in_process, kept_in_process): the benchmark's
+    cold runs, and tests."""
+    _IN_PROCESS.clear()
     for kept in _KEPT_IN_PROCESS:
         kept.cache_clear()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 
 from core.caching import Personal
+
+
+def digest(pks) -> str:
+    """A short name for a set of ids (a memo_in_process name)."""
+    return hashlib.sha256(",".join(map(str, sorted(pks))).encode()).hexdigest()[:24]
 
 
 def ids(keys) -> set[int]:
@@ -19,11 +26,22 @@ def count(value, key: str) -> str:
     return ("" if value == 1 else "s") if key.endswith(" s") else str(value)
 
 
+# Where a fragment kept in the process (kept_in_process) holds the viewer's CSRF token.
+TOKEN = "csrf-token-of-this-viewer"
+
+
+def token(request) -> str:
+    """The viewer's CSRF token, masked once per response however many forms need it."""
+    if "HOLE_CSRF_TOKEN" not in request.META:
+        request.META["HOLE_CSRF_TOKEN"] = get_token(request)
+    return request.META["HOLE_CSRF_TOKEN"]
+
+
 def render(request, template: str, context: dict) -> str:
     """A small template for this viewer, without the context processors (which a hole
     has no use for); `{% csrf_token %}` inside gets the viewer's token."""
     return get_template(template).render(
-        {"csrf_token": get_token(request), "user": request.user, **context}
+        {"csrf_token": token(request), "user": request.user, **context}
     )
 
 

