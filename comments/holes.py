@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import get_template
 from django.utils import timezone
 
@@ -47,6 +48,8 @@ def actions(request, keys) -> dict[str, str]:
     """Each comment's footer: its like button and count, Reply, and Edit and Delete for
     its author or Flag for other members."""
     viewer, now = request.user, timezone.now()
+    member = viewer.is_authenticated  # once: request.user is a lazy object
+    me = viewer.pk if member else None
     pks = sorted(ids(keys))
     rows = memo_in_process(
         f"comments:{digest(pks)}",
@@ -61,21 +64,21 @@ def actions(request, keys) -> dict[str, str]:
         ),
     )  # fmt: skip
     liked = set()
-    if viewer.is_authenticated:
-        likes = CommentLike.objects.filter(user=viewer, comment_id__in=pks)
+    if member:
+        likes = CommentLike.objects.filter(user_id=me, comment_id__in=pks)
         liked = set(likes.values_list("comment_id", flat=True))
     html, csrf = {}, token(request)
     for pk, state, author_id, created_at, like_count, public_from, locked in rows:
         public = public_from is not None and public_from <= now
         mine = editable = deletable = False
-        if viewer.is_authenticated and author_id == viewer.pk:
+        if member and author_id == me:
             comment = Comment(pk=pk, state=state, author_id=author_id, created_at=created_at)
             mine = True
             editable = public and comment.can_edit(viewer)
             deletable = public and comment.can_delete(viewer)
         footer = _actions(
             pk, state, like_count, pk in liked, mine, editable, deletable,
-            viewer.is_authenticated, public, public and not locked,
+            member, public, public and not locked,
         )  # fmt: skip
         html[str(pk)] = footer.replace(TOKEN, csrf)
     return html
@@ -97,11 +100,23 @@ def _actions(pk, state, like_count, liked, mine, editable, deletable, member, pu
 
 def _compose(request, thread: Thread) -> str:
     """The thread's comment form, or why this viewer cannot post."""
+    if not request.user.is_authenticated:
+        return _compose_for_visitors(thread.pk, thread.get_absolute_url(), thread.is_locked)
     discussion = Discussion(thread=thread, page_url=thread.get_absolute_url(), viewer=request.user)
     _compose_state(request, discussion)
     if thread.is_locked and discussion.form is None:
         return ""
     return render(request, "comments/discussion.html#comment-form", {"discussion": discussion})
+
+
+@kept_in_process(maxsize=4096)
+def _compose_for_visitors(pk: int, page_url: str, locked: bool) -> str:
+    """What visitors get instead of the form ("Log in or sign up…"): the same for all."""
+    if locked:
+        return ""
+    discussion = Discussion(thread=Thread(pk=pk), page_url=page_url, viewer=AnonymousUser())
+    template = get_template("comments/discussion.html#comment-form")
+    return template.render({"discussion": discussion})
 
 
 def _compose_state(request, discussion: Discussion) -> None:

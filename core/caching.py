@@ -437,7 +437,9 @@ def placeholders(request) -> dict:
 
 # Tests set it to see where each hole's content begins and ends.
 SHOW_HOLES = False
-_HOLE = re.compile(r"\[([a-z_-]+)\|([^\]]*)\]")
+@once
+def _holes() -> re.Pattern:
+    return re.compile(re.escape(_mark()) + r"\[([a-z_-]+)\|([^\]]*)\]")
 
 
 @once
@@ -452,21 +454,17 @@ def _fillers() -> dict[str, Callable]:
 
 def fill(request, content: str) -> str:
     """`content` with every hole filled for `request.user` (may raise Personal)."""
-    mark = _mark()
-    head, *parts = content.split(mark)
     wanted: dict[str, set] = defaultdict(set)
-    pieces = []
-    for part in parts:
-        match = _HOLE.match(part)
-        pieces.append((match[1], match[2], part[match.end() :]))
+    for match in _holes().finditer(content):
         wanted[match[1]].add(match[2])
     filled = {kind: _fillers()[kind](request, sorted(keys)) for kind, keys in wanted.items()}
-    html = [head]
-    for kind, key, rest in pieces:
-        value = str(filled[kind].get(key, ""))
-        html += [f"<!--{kind}-->{value}<!--/{kind}-->" if SHOW_HOLES else value, rest]
-    html = "".join(html)
-    return fill(request, html) if mark in html else html
+
+    def value(match: re.Match) -> str:
+        html = str(filled[match[1]].get(match[2], ""))
+        return f"<!--{match[1]}-->{html}<!--/{match[1]}-->" if SHOW_HOLES else html
+
+    html = _holes().sub(value, content)
+    return fill(request, html) if _mark() in html else html
 
 
 class HoleMiddleware:
