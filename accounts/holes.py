@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 
 from comments.viewer import viewer_facts
-from core.holes import render
+from core.caching import kept_in_process
+from core.holes import TOKEN, render, token
 
 
 def account(request, keys) -> dict[str, str]:
@@ -14,10 +16,10 @@ def account(request, keys) -> dict[str, str]:
     URL-encoded); a member's notifications, profile and Log out."""
     user = request.user
     if user.is_authenticated:
-        facts = viewer_facts(request)
-        context = {"unread_notification_count": facts.unread_notifications}
-        html = render(request, "includes/account_nav.html", context)
-        return dict.fromkeys(keys, html)
+        unread = viewer_facts(request).unread_notifications
+        avatar = user.avatar.name if user.avatar else ""
+        html = _member_corner(user.pk, user.username, user.public_name, avatar, unread)
+        return dict.fromkeys(keys, html.replace(TOKEN, token(request)))
     login, signup = reverse("account_login"), reverse("account_signup")
     return {
         key: format_html(
@@ -29,6 +31,17 @@ def account(request, keys) -> dict[str, str]:
         )
         for key in keys
     }
+
+
+@kept_in_process(maxsize=4096)
+def _member_corner(pk: int, username: str, name: str, avatar: str, unread: int) -> str:
+    """A member's corner for these facts, rendered once per process (their CSRF token,
+    for Log out, goes in afterwards)."""
+    from accounts.models import User
+
+    user = User(pk=pk, username=username, display_name=name, avatar=avatar)
+    context = {"user": user, "unread_notification_count": unread, "csrf_token": TOKEN}
+    return get_template("includes/account_nav.html").render(context)
 
 
 def welcome(request, keys) -> dict[str, str]:

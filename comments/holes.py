@@ -104,9 +104,20 @@ def _compose(request, thread: Thread) -> str:
         return _compose_for_visitors(thread.pk, thread.get_absolute_url(), thread.is_locked)
     discussion = Discussion(thread=thread, page_url=thread.get_absolute_url(), viewer=request.user)
     _compose_state(request, discussion)
-    if thread.is_locked and discussion.form is None:
+    if discussion.can_post:
+        return _compose_form(thread.pk).replace(TOKEN, token(request))
+    if thread.is_locked:
         return ""
     return render(request, "comments/discussion.html#comment-form", {"discussion": discussion})
+
+
+@kept_in_process(maxsize=4096)
+def _compose_form(pk: int) -> str:
+    """The comment form of a thread, the same for every member who may post (their CSRF
+    token goes in afterwards)."""
+    discussion = Discussion(thread=Thread(pk=pk), page_url="", viewer=None, form=CommentForm())
+    template = get_template("comments/discussion.html#comment-form")
+    return template.render({"discussion": discussion, "csrf_token": TOKEN})
 
 
 @kept_in_process(maxsize=4096)
