@@ -435,6 +435,8 @@ def main() -> int:
         ("article", "/articles/scale-article-0/"),
         ("top", "/top/"),
         ("artist (big group)", f"/artists/{BIG_GROUP_SLUG}/"),
+        ("rise", "/rise/"),
+        ("graph", "/graph/"),
     ]
     rows = [
         {"name": name, "viewer": viewer, "path": path, "member": BENCH_MEMBER, "db": "10k"}
