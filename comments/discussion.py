@@ -245,7 +245,7 @@ def discussion_page(
         return shown, more, notes[-1:] if len(notes) > asked else []
 
     asked, raw = len(notes), request.GET.get(PAGE_PARAM)
-    if viewer.is_authenticated and own_hidden(viewer, thread):
+    if viewer.is_authenticated and _own_page(request, thread):
         page, has_more, _ = produce(viewer)  # with their comments only they see
     else:
         # Everyone else sees the same comments (their actions are holes): the HTML is
@@ -273,6 +273,16 @@ def discussion_page(
         edit_id=_int_param(request, EDIT_PARAM),
         page_note=" ".join(filter(None, notes)),
     )
+
+
+def _own_page(request, thread: Thread) -> bool:
+    """Whether the member gets the discussion with their comments only they see. A page
+    finds out through its comment form's hole (comments/holes.py), which asks and has
+    the page rendered again for them alone (core.caching.Personal); a fragment swapped
+    in by htmx (more comments) has no such hole, and asks here."""
+    if getattr(request, "personal", False):
+        return True
+    return bool(getattr(request, "htmx", False)) and own_hidden(request.user, thread)
 
 
 def own_hidden(viewer, thread: Thread) -> bool:

@@ -688,7 +688,7 @@ PAGES = {
         lambda c: reverse("collabs:list") + f"?artist=guest-{len(c) - 1}&sort=new",
         {"visitor": (9, 3, 1), "member": (13, 6, 4)},
     ),
-    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (13, 8, 1), "member": (19, 13, 5)}),
+    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (13, 8, 1), "member": (18, 12, 5)}),
     "artist": (
         lambda c: reverse("collabs:artist", args=["group"]),
         {"visitor": (7, 5, 1), "member": (11, 8, 4)},
