@@ -175,27 +175,41 @@ def _label_text(name: str) -> str:
 
 
 def _labels(order, at, radius, names, size) -> dict[int, tuple[float, str, bool]]:
-    """{pk: (label_y, anchor, shown)}: each label under its node (over it near the
-    bottom), flush with it near a side; shown for the first LABELS nodes of `order` whose
-    label clears those already placed (sized for a phone's larger text)."""
+    """{pk: (label_y, anchor, shown)}: each label under its node, or over it where under
+    is taken (or off the drawing), flush with it near a side; shown for the first LABELS
+    nodes of `order` whose label clears the labels already placed and every other node
+    (sized for a phone's larger text)."""
     char, height = 0.6 * PHONE_LABEL_SIZE, PHONE_LABEL_SIZE
+    nodes = {
+        pk: (x - radius[pk], y - radius[pk], x + radius[pk], y + radius[pk])
+        for pk, (x, y) in at.items()
+    }
     placed: list[tuple[float, float, float, float]] = []
     labels = {}
+
+    def clear(box, pk) -> bool:
+        others = [b for other, b in nodes.items() if other != pk]
+        return all(
+            box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1]
+            for b in placed + others
+        )
+
     for pk in order:
         x, y, r = at[pk][0], at[pk][1], radius[pk]
-        below = y + r + LABEL_SIZE + 2 <= size
-        label_y = round(y + r + LABEL_SIZE if below else y - r - 4, 1)
         anchor = "start" if x < size * 0.15 else "end" if x > size * 0.85 else "middle"
         width = len(_label_text(names[pk])) * char
         left = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
-        box = (left, label_y - height, left + width, label_y + 2)
-        clear = all(
-            box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in placed
-        )
-        shown = clear and len(placed) < LABELS
-        if shown:
-            placed.append(box)
-        labels[pk] = (label_y, anchor, shown)
+        spots = [round(y + r + LABEL_SIZE, 1), round(y - r - 4, 1)]
+        if y + r + LABEL_SIZE + 2 > size:
+            spots.reverse()
+        shown = False
+        for label_y in spots:
+            box = (left, label_y - height, left + width, label_y + 2)
+            if len(placed) < LABELS and clear(box, pk):
+                placed.append(box)
+                shown = True
+                break
+        labels[pk] = (label_y if shown else spots[0], anchor, shown)
     return labels
 
 

@@ -18,6 +18,17 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def code_digest(root: Path) -> str:
+    """A short digest of the site's Python code and templates (the cache's key version)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("[!.]*/**/*.py")) + sorted(root.glob("templates/**/*.html")):
+        if ".venv" not in path.parts and "node_modules" not in path.parts:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
@@ -227,6 +238,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("LOCMEM_CACHE_ENTRIES", 3000)},
         }
     }
+# What is cached is pickled code objects and rendered templates: a release that changes
+# either must not read the last one's entries from a shared Redis. The key's version is
+# a digest of the site's code and templates, so each release has entries of its own.
+CACHES["default"]["VERSION"] = code_digest(BASE_DIR)
 # Caching (core/caching.py; README "Caching"). Pages are kept this many seconds at most
 # (0 turns the page cache off, nothing else); memo values as long as their data is unchanged.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
