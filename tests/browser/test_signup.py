@@ -51,4 +51,9 @@ def test_newcomer_signs_up_confirms_logs_in_and_sets_avatar(
     assert page.get_by_role("heading", name="Seoul Mate").is_visible()
     image = page.locator(".profile-header img.avatar")
     assert image.get_attribute("src").endswith(".webp")
-    assert page.evaluate("img => img.naturalWidth", image.element_handle()) == 256
+    # Avatars load lazily: wait for this one before measuring it.
+    loaded = (
+        "img => img.complete ? img.naturalWidth"
+        " : new Promise(done => img.onload = () => done(img.naturalWidth))"
+    )
+    assert page.evaluate(loaded, image.element_handle()) == 256
