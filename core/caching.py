@@ -437,6 +437,8 @@ def placeholders(request) -> dict:
 
 # Tests set it to see where each hole's content begins and ends.
 SHOW_HOLES = False
+
+
 @once
 def _holes() -> re.Pattern:
     return re.compile(re.escape(_mark()) + r"\[([a-z_-]+)\|([^\]]*)\]")
