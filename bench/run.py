@@ -118,17 +118,25 @@ def scale_env(env: dict[str, str]) -> dict[str, str]:
     if not env.get("DATABASE_URL"):
         env["SQLITE_PATH"] = str(BENCH / "data" / "bench-100k.sqlite3")
         return env
+    parts = urlsplit(env["DATABASE_URL"])
+    name = parts.path.lstrip("/") + "_100k"
+    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    return env
+
+
+def ensure_database(env) -> None:
+    """On PostgreSQL, create DATABASE_URL's database if it is not there yet."""
+    if not env.get("DATABASE_URL"):
+        return
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(env["DATABASE_URL"])
-    name = parts.path.lstrip("/") + "_100k"
+    name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres", query=""))
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    return env
 
 
 def backend_name(env) -> str:
@@ -150,9 +158,11 @@ def manage(env, *args: str, capture: bool = False) -> str:
 
 
 def ensure_scale_data(env, *options: str) -> None:
-    """Migrate the database `env` names and fill it with generate_scale_data, once."""
+    """Migrate the database `env` names (made if missing) and fill it with
+    generate_scale_data, once."""
     from core.management.commands.generate_scale_data import BIG_COLLAB_SLUG
 
+    ensure_database(env)
     manage(env, "migrate", "--noinput", "-v0")
     check = (
         "from collabs.models import Collab; "
