@@ -8,7 +8,7 @@ from django.template.loader import get_template
 
 from collabs.models import Collab, Vote
 from core.caching import kept_in_process, memo_in_process
-from core.holes import TOKEN, count, digest, token
+from core.holes import TOKEN, count, digest, keyed, token
 
 CHIP = '<span class="chip chip-voted">You voted</span>'
 # What the catalogue's holes read: the collabs, their counters included.
@@ -19,8 +19,8 @@ def collab(request, keys) -> dict[str, str]:
     """Each key is "<pk> <part>": "votes" (the count now), "s" (the plural ending it calls
     for), "voted" (the "You voted" chip), "rank" (the place in /top/ of all time),
     "button [<page>]" (the vote button, coming back to that page)."""
-    parts = {key: key.split(" ", 2) for key in keys}
-    pks = sorted({int(pk) for pk, *_ in parts.values()})
+    parts = keyed(keys, maxsplit=2, least=2)
+    pks = sorted({pk for pk, *_ in parts.values()})
     rows = memo_in_process(
         f"collabs:{digest(pks)}",
         COLLABS,
@@ -37,19 +37,19 @@ def collab(request, keys) -> dict[str, str]:
         mine = set(voted.values_list("collab_id", flat=True))
     html = {}
     for key, (pk, part, *back) in parts.items():
-        if int(pk) not in rows:
+        if pk not in rows:
             continue
-        slug, votes = rows[int(pk)]
+        slug, votes = rows[pk]
         if part == "votes":
             html[key] = str(votes)
         elif part == "s":
             html[key] = count(votes, key)
         elif part == "voted":
-            html[key] = CHIP if int(pk) in mine else ""
+            html[key] = CHIP if pk in mine else ""
         elif part == "rank":
             html[key] = str(rank(votes))
         elif part == "button":
-            button = _button(int(pk), slug, votes, int(pk) in mine, back[0] if back else "")
+            button = _button(pk, slug, votes, pk in mine, back[0] if back else "")
             html[key] = button.replace(TOKEN, token(request))
     return html
 

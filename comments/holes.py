@@ -14,7 +14,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, CommentLike, Thread
 from comments.viewer import UNVERIFIED, viewer_facts
 from core.caching import kept_in_process, memo_in_process
-from core.holes import TOKEN, count, digest, ids, personal, render, token
+from core.holes import TOKEN, count, digest, ids, keyed, personal, render, token
 
 THREADS = ("t:comments_thread", "t:comments_thread#counters")
 COMMENTS = ("t:comments_comment", "t:comments_comment#counters", "t:comments_thread")
@@ -23,8 +23,8 @@ COMMENTS = ("t:comments_comment", "t:comments_comment#counters", "t:comments_thr
 def thread(request, keys) -> dict[str, str]:
     """Each key is "<pk> <part>": "count" (its comments now), "s" (the plural ending the
     count calls for), "compose" (the comment form, or why this viewer cannot post)."""
-    parts = {key: key.split(" ", 1) for key in keys}
-    pks = sorted({int(pk) for pk, _ in parts.values()})
+    parts = keyed(keys, maxsplit=1, least=2)
+    pks = sorted({pk for pk, _ in parts.values()})
     threads = memo_in_process(
         f"threads:{digest(pks)}",
         THREADS,
@@ -32,7 +32,7 @@ def thread(request, keys) -> dict[str, str]:
     )
     html = {}
     for key, (pk, part) in parts.items():
-        thread = threads.get(int(pk))
+        thread = threads.get(pk)
         if thread is None:
             continue
         if part == "count":

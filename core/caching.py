@@ -459,7 +459,12 @@ def fill(request, content: str) -> str:
     wanted: dict[str, set] = defaultdict(set)
     for match in _holes().finditer(content):
         wanted[match[1]].add(match[2])
-    filled = {kind: _fillers()[kind](request, sorted(keys)) for kind, keys in wanted.items()}
+    # A kind no filler knows is left empty, as is a key its filler cannot read.
+    fillers = _fillers()
+    filled = {
+        kind: fillers[kind](request, sorted(keys)) if kind in fillers else {}
+        for kind, keys in wanted.items()
+    }
 
     def value(match: re.Match) -> str:
         html = str(filled[match[1]].get(match[2], ""))

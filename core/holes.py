@@ -15,8 +15,20 @@ def digest(pks) -> str:
     return hashlib.sha256(",".join(map(str, sorted(pks))).encode()).hexdigest()[:24]
 
 
+def keyed(keys, maxsplit: int = 0, least: int = 1) -> dict[str, list]:
+    """{key: [id, word, ...]} for the keys that begin with an id and have at least `least`
+    words (split on spaces at most `maxsplit` times). Other keys are left out: their holes
+    are left empty rather than breaking the page."""
+    found = {}
+    for key in keys:
+        words = key.split(" ", maxsplit) if maxsplit else [key]
+        if len(words) >= least and words[0].isascii() and words[0].isdigit():
+            found[key] = [int(words[0]), *words[1:]]
+    return found
+
+
 def ids(keys) -> set[int]:
-    return {int(key.split()[0]) for key in keys}
+    return {words[0] for words in keyed(keys).values()}
 
 
 def count(value, key: str) -> str:
