@@ -309,12 +309,15 @@ def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     if year is not None and year not in years:
         raise Http404("No collabs from that year yet.")
     collabs = published.released_in(year) if year else published
+    # Trending counts the votes of the last seven days: a vote leaves it with no write,
+    # so the boards are kept 60 s at most, as the page is.
     boards = memo(
         f"top:{year}",
         lambda: {
             "all_time": list(collabs.for_list(user=request.user).top()[:20]),
             "trending": list(collabs.for_list(user=request.user).trending()[:10]),
         },
+        seconds=60,
     )
     context = {"year": year, "years": years, **boards}
     return render(request, "collabs/top.html", context)
