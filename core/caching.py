@@ -483,6 +483,7 @@ class HoleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.holes_filled_here = True  # see fill_missed
         if request.method in SAFE_METHODS:
             with one_reading():
                 return self._answer(request)
@@ -502,6 +503,19 @@ class HoleMiddleware:
             content = fill(request, response.content.decode())
         response.content = content.encode()
         return response
+
+
+def fill_missed(request, response) -> None:
+    """Fill, as for a visitor, the holes of a page answered before HoleMiddleware saw its
+    request: an error page for what a middleware outside it refused (a bad Host header).
+    No marker may leave unfilled: whoever learnt it could write holes into a comment."""
+    if getattr(request, "holes_filled_here", False) or response.streaming:
+        return
+    if "html" not in response.get("Content-Type", "") or _mark().encode() not in response.content:
+        return
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+    response.content = fill(request, response.content.decode()).encode()
 
 
 _KEPT_IN_PROCESS: list = []

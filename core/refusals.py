@@ -25,6 +25,8 @@ from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from core.caching import fill_missed
+
 logger = logging.getLogger(__name__)
 
 REGION = "#refusal"
@@ -142,6 +144,7 @@ def refuse(
             **(context or {}),
         }
         response = render(request, page, page_context, status=status)
+        fill_missed(request, response)  # refused before its holes could be filled
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -320,3 +320,17 @@ def test_a_vote_leaves_trending_when_its_week_is_over(apt, member):
     # The page is kept PAGE_CACHE_SECONDS at most; what it shows must not outlast it.
     with time_machine.travel(voted + timedelta(days=7, minutes=2)):
         assert "No votes this week" in get(visitor, reverse("collabs:top"))
+
+
+@pytest.mark.parametrize("path", ["/", "/collabs/", "/no-such/"])
+def test_a_page_refused_before_its_holes_are_filled_gives_no_marker_away(db, path, member):
+    """A bad Host header is refused by a middleware outside HoleMiddleware: its error page
+    (base.html, with the header's hole) is filled all the same, or the marker would show,
+    and a member could write working holes into a comment (the viewer's CSRF token in a
+    link's address)."""
+    for client in (Client(), logged_in(member)):
+        response = client.get(path, HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert caching._mark() not in html
+        assert "Log in" in html
