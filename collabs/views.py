@@ -314,8 +314,8 @@ def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     boards = memo(
         f"top:{year}",
         lambda: {
-            "all_time": list(collabs.for_list(user=request.user).top()[:20]),
-            "trending": list(collabs.for_list(user=request.user).trending()[:10]),
+            "all_time": list(collabs.for_list().top()[:20]),
+            "trending": list(collabs.for_list().trending()[:10]),
         },
         seconds=60,
     )
