@@ -110,26 +110,35 @@ def trigger_sql(table: str, model, vendor: str) -> list[str]:
     statements = []
     for suffix, event, name in events:
         body = [_bump(f"'{name}'")]
+        parts = []
         if part and not name.endswith(COUNTERS):
             rows = {"I": ["NEW"], "D": ["OLD"], "U": ["NEW", "OLD"]}[event[0]]
-            body += [_bump(f"'{PART}{table}/' || {row}.\"{part}\"") for row in rows]
+            parts = [_bump(f"'{PART}{table}/' || {row}.\"{part}\"") for row in rows]
         trigger = f"version_{table}_{suffix}"
         if vendor == "postgresql":
-            function = f"{trigger}_f"
-            statements += [
-                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$"
-                f" BEGIN {' '.join(body)} RETURN NULL; END $$;",
-                f'DROP TRIGGER IF EXISTS {trigger} ON "{table}";',
-                f'CREATE TRIGGER {trigger} AFTER {event} ON "{table}"'
-                f" FOR EACH ROW EXECUTE FUNCTION {function}();",
-            ]
+            # The table's version once per statement: bumping one row per row written
+            # made PostgreSQL walk an ever longer chain of its versions in a bulk write.
+            statements += _pg_trigger(trigger, event, table, body, "STATEMENT")
+            if parts:
+                statements += _pg_trigger(f"{trigger}p", event, table, parts, "ROW")
         else:
             statements += [
                 f"DROP TRIGGER IF EXISTS {trigger};",
                 f'CREATE TRIGGER {trigger} AFTER {event} ON "{table}" FOR EACH ROW'
-                f" BEGIN {' '.join(body)} END;",
+                f" BEGIN {' '.join(body + parts)} END;",
             ]
     return statements
+
+
+def _pg_trigger(trigger: str, event: str, table: str, body: list[str], each: str) -> list[str]:
+    function = f"{trigger}_f"
+    return [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {' '.join(body)} RETURN NULL; END $$;",
+        f'DROP TRIGGER IF EXISTS {trigger} ON "{table}";',
+        f'CREATE TRIGGER {trigger} AFTER {event} ON "{table}"'
+        f" FOR EACH {each} EXECUTE FUNCTION {function}();",
+    ]
 
 
 def install_triggers(using: str = "default", **kwargs) -> None:
