@@ -33,13 +33,6 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def no_page_cache(settings):
-    """For a test about a fresh render: whole pages are not kept (memo, fragments and
-    holes work as ever)."""
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def user(db):
     """A signed-up member whose email is not verified yet."""
     return UserFactory()
