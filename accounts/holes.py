@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from comments.viewer import viewer_facts
 from core.caching import kept_in_process
-from core.holes import TOKEN, render, token
+from core.holes import TOKEN, token
 
 
 def account(request, keys) -> dict[str, str]:
@@ -20,17 +20,19 @@ def account(request, keys) -> dict[str, str]:
         avatar = user.avatar.name if user.avatar else ""
         html = _member_corner(user.pk, user.username, user.public_name, avatar, unread)
         return dict.fromkeys(keys, html.replace(TOKEN, token(request)))
-    login, signup = reverse("account_login"), reverse("account_signup")
-    return {
-        key: format_html(
-            '<a class="btn btn-ghost btn-small" href="{}?next={}">Log in</a>\n'
-            '<a class="btn btn-primary btn-small" href="{}">Sign up</a>',
-            login,
-            key,
-            signup,
-        )
-        for key in keys
-    }
+    return {key: _visitor_corner(key) for key in keys}
+
+
+@kept_in_process(maxsize=4096)
+def _visitor_corner(back: str) -> str:
+    """Log in (coming back to `back`, URL-encoded already) and Sign up."""
+    return format_html(
+        '<a class="btn btn-ghost btn-small" href="{}?next={}">Log in</a>\n'
+        '<a class="btn btn-primary btn-small" href="{}">Sign up</a>',
+        reverse("account_login"),
+        back,
+        reverse("account_signup"),
+    )
 
 
 @kept_in_process(maxsize=4096)
@@ -48,4 +50,9 @@ def welcome(request, keys) -> dict[str, str]:
     """The home page's invitation to join, for visitors only."""
     if request.user.is_authenticated:
         return dict.fromkeys(keys, "")
-    return dict.fromkeys(keys, render(request, "includes/welcome.html", {}))
+    return dict.fromkeys(keys, _welcome())
+
+
+@kept_in_process(maxsize=1)
+def _welcome() -> str:
+    return get_template("includes/welcome.html").render({})

@@ -38,7 +38,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, Thread
 from comments.viewer import UNVERIFIED
 from core import pagination
-from core.caching import memo, reading_part
+from core.caching import memo, memo_in_process, part, reading_part
 
 TEMPLATE = "comments/discussion.html"
 PAGE_SIZE = 20
@@ -286,9 +286,16 @@ def _own_page(request, thread: Thread) -> bool:
 
 
 def own_hidden(viewer, thread: Thread) -> bool:
-    """Whether the member has comments in the thread only they see (held, removed)."""
-    states = Comment.OWN_ONLY_STATES
-    return Comment.objects.filter(thread=thread, author=viewer, state__in=states).exists()
+    """Whether the member has comments in the thread only they see (held, removed). The
+    thread's few such authors are kept in the process while its comments are unchanged:
+    no query on every member's visit."""
+    hidden = Comment.objects.filter(thread=thread, state__in=Comment.OWN_ONLY_STATES)
+    authors = memo_in_process(
+        f"own-hidden:{thread.pk}",
+        [part(Comment, thread.pk)],
+        lambda: set(hidden.values_list("author_id", flat=True)),
+    )
+    return viewer.pk in authors
 
 
 def _rows(viewer, thread: Thread, sort: str, page: int, notes: list, raw: str):

@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -50,7 +51,7 @@ from functools import lru_cache, partial, wraps
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
@@ -275,7 +276,7 @@ def reading_part(model, value):
         yield
         return
     table = model._meta.db_table
-    name = f"{PART}{table}/{value}"
+    name = part(model, value)
     found = versions([name])  # read before the rows, like the snapshot
     for recorder in recorders:
         recorder.part = (table, name)
@@ -285,6 +286,11 @@ def reading_part(model, value):
     finally:
         for recorder in recorders:
             recorder.part = None
+
+
+def part(model, value) -> str:
+    """The version name of the rows of `model` whose part column equals `value`."""
+    return f"{PART}{model._meta.db_table}/{value}"
 
 
 def _fresh(depends: dict[str, int]) -> bool:
@@ -301,15 +307,35 @@ def memo(name: str, produce: Callable, *, seconds: int | None = None):
     it depends on what `produce()` read, whether it ran or came from the cache.
     `seconds` bounds how long it is kept (a value showing "5 minutes ago")."""
     key = f"memo:{hashlib.sha256(name.encode()).hexdigest()}"
-    entry = cache.get(key)
+    entry = _kept(key)
     if entry is not None and _fresh(entry[1]):
         for recorder in _recorders():
             recorder.add(entry[1])
         return entry[0]
     with recording() as recorder:
         value = produce()
-    cache.set(key, (value, recorder.depends), seconds or settings.CACHING_MEMO_SECONDS)
+    _keep(key, (value, recorder.depends), seconds or settings.CACHING_MEMO_SECONDS)
     return value
+
+
+def _kept(key: str):
+    """A page's or a memo's entry: this process's copy, else the shared cache's (copied
+    here for the time it has left). Either is checked against the versions."""
+    local = caches["local"]
+    entry = local.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        left = entry[-1] - time.time() if entry is not None else 0
+        if left <= 0:
+            return None
+        local.set(key, entry, left)
+    return entry
+
+
+def _keep(key: str, entry: tuple, seconds: int) -> None:
+    entry = (*entry, time.time() + seconds)  # when it expires, for the copies (_kept)
+    caches["local"].set(key, entry, seconds)
+    cache.set(key, entry, seconds)
 
 
 _IN_PROCESS: dict = {}
@@ -356,7 +382,7 @@ def cached_page(view=None, *, reads: Iterable[str] = ()):
             return view(request, *args, **kwargs)
         _keep_params(request, kept)
         key = _key(request)
-        entry = cache.get(key)
+        entry = _kept(key)
         if entry is not None and _fresh(entry[0]):
             response = HttpResponse(entry[1])
             for name, value in entry[2]:
@@ -374,7 +400,7 @@ def cached_page(view=None, *, reads: Iterable[str] = ()):
         if _storable(request, response):
             headers = [(h, response[h]) for h in STORED_HEADERS if h in response]
             entry = (recorder.depends, response.content, headers)
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            _keep(key, entry, settings.PAGE_CACHE_SECONDS)
         return response
 
     wrapper.page_cache_reads = kept
@@ -543,8 +569,9 @@ def kept_in_process(maxsize: int):
 
 
 def clear_local() -> None:
-    """Empty what this process keeps (memo_in_process, kept_in_process): the benchmark's
-    cold runs, and tests."""
+    """Empty what this process keeps (memo_in_process, kept_in_process, the local cache):
+    the benchmark's cold runs, and tests."""
+    caches["local"].clear()
     _IN_PROCESS.clear()
     for kept in _KEPT_IN_PROCESS:
         kept.cache_clear()

@@ -674,7 +674,8 @@ def grow(db):
 # same for 3 collabs and for 50 (no query per row). README "Caching" says what each is:
 # a cached page costs its versions (one query, which also serves every memo and the holes'
 # counts, kept in the process); a member adds their session's user, their facts (the
-# header) and their own votes, likes and hidden comments where the page has them.
+# header) and their own votes and likes where the page has them (whether a discussion
+# holds comments only its author sees is kept in the process, per thread).
 PAGES = {
     "home": (lambda c: reverse("home"), {"visitor": (9, 1, 1), "member": (13, 4, 4)}),
     "list": (lambda c: reverse("collabs:list"), {"visitor": (9, 3, 1), "member": (13, 6, 4)}),
@@ -688,7 +689,7 @@ PAGES = {
         lambda c: reverse("collabs:list") + f"?artist=guest-{len(c) - 1}&sort=new",
         {"visitor": (9, 3, 1), "member": (13, 6, 4)},
     ),
-    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (13, 8, 1), "member": (18, 12, 5)}),
+    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (13, 8, 1), "member": (18, 11, 4)}),
     "artist": (
         lambda c: reverse("collabs:artist", args=["group"]),
         {"visitor": (7, 5, 1), "member": (11, 8, 4)},

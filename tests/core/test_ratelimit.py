@@ -16,7 +16,8 @@ DEAD_REDIS = {
         "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
+    },
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
 

@@ -28,7 +28,8 @@ def redis_cache(url: str) -> dict:
             "LOCATION": url,
             "KEY_PREFIX": "crossover-fault-test",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 0},
-        }
+        },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 

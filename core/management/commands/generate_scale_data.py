@@ -23,7 +23,7 @@ from calendar import isleap
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 BIG_GROUP_SLUG = "scale-big-group"
 BIG_COLLAB_SLUG = "scale-big-discussion"
@@ -136,8 +136,6 @@ class Command(BaseCommand):
             threads = [c.thread_id for c in collabs] + [a.thread_id for a in articles]
             self.make_comments(options["comments"], options["big_thread"], threads, collabs,
                                members, options["likes"])  # fmt: skip
-        from django.db import connection
-
         # Fresh planner statistics: after bulk inserts PostgreSQL believes the tables are
         # nearly empty and sorts every collab instead of walking the indexes.
         with connection.cursor() as cursor:
@@ -453,6 +451,11 @@ class Command(BaseCommand):
         # Each discussion's count and last activity, counted from the rows just inserted:
         # one UPDATE, where one per thread took seconds at 100,000 collabs.
         started = time.monotonic()
+        if connection.vendor == "postgresql":
+            # Statistics for the rows just inserted (in this transaction): without them
+            # PostgreSQL counted each thread's comments by scanning every visible one.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE comments_comment, comments_thread")
         visible = (
             Comment.objects.filter(thread=OuterRef("pk"), state=Comment.State.VISIBLE)
             .order_by()
