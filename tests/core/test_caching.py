@@ -289,6 +289,50 @@ def test_a_member_with_a_comment_held_for_review_sees_it_in_place(client, apt, m
     assert "held for review" in page and "Hmm" in page
 
 
+def test_what_the_process_keeps_of_a_member_follows_writes_from_anywhere(client, apt, member):
+    """Their votes, likes and hidden comments are kept in the process (memo_in_process)
+    while those tables are unchanged: a write from elsewhere (another worker, the shell)
+    shows on their next page."""
+    from comments.models import CommentLike
+
+    comment = comment_services.comment_create(
+        thread=apt.thread, author=member, body="Mine, for now", rate_limited=False
+    )
+    client.force_login(member)
+    page = fetch(client, apt.get_absolute_url())[0]
+    assert 'aria-pressed="false"' in page and "held for review" not in page
+    apt.votes.create(user=member)
+    CommentLike.objects.create(comment=comment, user=member)
+    page = fetch(client, apt.get_absolute_url())[0]
+    assert 'class="btn vote-btn" aria-pressed="true"' in page
+    assert 'class="like-chip like-chip-on" aria-pressed="true"' in page
+    Comment.objects.filter(pk=comment.pk).update(state=Comment.State.HELD)
+    page = fetch(client, apt.get_absolute_url())[0]
+    assert "held for review" in page and "Mine, for now" in page
+
+
+def test_a_pages_copy_in_the_process_keeps_no_longer_than_the_shared_one(settings):
+    """A page copied from the shared cache into the process keeps only for the time it
+    had left: PAGE_CACHE_SECONDS bounds how long any copy is served. (With Redis the two
+    are apart; without it they are one, so apart here.)"""
+    from django.core.cache import caches
+
+    settings.CACHES = {**settings.CACHES, "local": {**settings.CACHES["local"]}}
+    settings.CACHES["local"]["LOCATION"] = "apart"
+    caches._settings = caches.settings = settings.CACHES
+    try:
+        caching._keep("k", ("entry",), 60)
+        assert caching._kept("k")[0] == "entry"
+        caches["local"].clear()
+        assert caching._kept("k")[0] == "entry"  # from the shared cache, copied here
+        assert caches["local"].get("k")[0] == "entry"
+        caches["local"].clear()
+        cache.set("k", ("entry", 0.0), 60)  # its time is up, as far as copies go
+        assert caching._kept("k") is None and caches["local"].get("k") is None
+    finally:
+        caches["local"].clear()
+
+
 def test_junk_parameters_share_the_plain_pages_entry(client, apt):
     url = apt.get_absolute_url()
     fetch(client, url)
