@@ -33,11 +33,15 @@ def collab(request, keys) -> dict[str, str]:
     )
     mine = set()
     if request.user.is_authenticated and any(p[1] in ("voted", "button") for p in parts.values()):
-        voted = Vote.objects.filter(user=request.user, collab_id__in=pks)
+        me = request.user.pk
         mine = memo_in_process(
-            f"voted:{request.user.pk}:{digest(pks)}",
+            f"voted:{me}:{digest(pks)}",
             ("t:collabs_vote",),
-            lambda: set(voted.values_list("collab_id", flat=True)),
+            lambda: set(
+                Vote.objects.filter(user_id=me, collab_id__in=pks).values_list(
+                    "collab_id", flat=True
+                )
+            ),
         )
     html = {}
     for key, (pk, part, *back) in parts.items():

@@ -289,11 +289,15 @@ def own_hidden(viewer, thread: Thread) -> bool:
     """Whether the member has comments in the thread only they see (held, removed). The
     thread's few such authors are kept in the process while its comments are unchanged:
     no query on every member's visit."""
-    hidden = Comment.objects.filter(thread=thread, state__in=Comment.OWN_ONLY_STATES)
+    states = Comment.OWN_ONLY_STATES
     authors = memo_in_process(
         f"own-hidden:{thread.pk}",
         [part(Comment, thread.pk)],
-        lambda: set(hidden.values_list("author_id", flat=True)),
+        lambda: set(
+            Comment.objects.filter(thread_id=thread.pk, state__in=states).values_list(
+                "author_id", flat=True
+            )
+        ),
     )
     return viewer.pk in authors
 

@@ -65,11 +65,14 @@ def actions(request, keys) -> dict[str, str]:
     )  # fmt: skip
     liked = set()
     if member:
-        likes = CommentLike.objects.filter(user_id=me, comment_id__in=pks)
         liked = memo_in_process(
             f"liked:{me}:{digest(pks)}",
             ("t:comments_commentlike",),
-            lambda: set(likes.values_list("comment_id", flat=True)),
+            lambda: set(
+                CommentLike.objects.filter(user_id=me, comment_id__in=pks).values_list(
+                    "comment_id", flat=True
+                )
+            ),
         )
     html, csrf = {}, token(request)
     for pk, state, author_id, created_at, like_count, public_from, locked in rows:
