@@ -29,10 +29,11 @@ class AdminRequiresMFAMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if "admin" not in request.resolver_match.namespaces:
+            return None  # the member is not looked up before the page needs them
         user = request.user
         if (
             user.is_authenticated
-            and "admin" in request.resolver_match.namespaces
             and (user.is_staff or user.is_superuser)
             and not has_second_factor(user)
         ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -10,6 +11,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from accounts import names
+from core import caching
+
+USERS = ("t:accounts_user", "t:accounts_user#counters")
 
 
 class MemberManager(UserManager):
@@ -20,10 +24,18 @@ class MemberManager(UserManager):
         pk = kwargs.get("pk")
         if args or kwargs.keys() != {"pk"} or type(pk) is not int:
             return super().get(*args, **kwargs)
-        found = list(self.raw(_by_pk_sql(self.model, self.db), [pk]))
-        if not found:
+        if caching.reading():
+            # A member's pages in a row read the same row: kept in the process until the
+            # table changes, a copy for each request.
+            found = caching.memo_in_process(f"user:{pk}", USERS, lambda: self._by_pk(pk))
+        else:
+            found = self._by_pk(pk)
+        if found is None:
             raise self.model.DoesNotExist(f"{self.model._meta.object_name} {pk} does not exist.")
-        return found[0]
+        return copy.copy(found)
+
+    def _by_pk(self, pk: int):
+        return next(iter(self.raw(_by_pk_sql(self.model, self.db), [pk])), None)
 
     def get_by_natural_key(self, username):
         # One member at most per skeleton (a unique column): logging in ignores case, and

@@ -65,8 +65,8 @@ def collab(request, keys) -> dict[str, str]:
 def rank(votes: int) -> int:
     """The place of a collab with this many votes among the published ones ("1, 2, 2, 4":
     ties share it), kept until a vote or a change in the catalogue."""
-    ahead = Collab.objects.published().filter(vote_count__gt=votes)
-    return memo_in_process(f"rank:{votes}", COLLABS, ahead.count) + 1
+    ahead = lambda: Collab.objects.published().filter(vote_count__gt=votes).count()  # noqa: E731
+    return memo_in_process(f"rank:{votes}", COLLABS, ahead) + 1
 
 
 @kept_in_process(maxsize=4096)

@@ -33,7 +33,8 @@
 
 5. **Memo.** `memo(name, produce)`: a value computed from the data (the catalogue's filter
    choices, a chart's figures) is kept with the versions of the tables `produce()` read,
-   and computed again when one moves.
+   and computed again when one moves. `memo_in_process` keeps what every GET reads (the
+   holes' counts, the member's row and facts) in the process, by the versions it names.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import escape_uri_path
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 
@@ -341,20 +343,27 @@ def _keep(key: str, entry: tuple, seconds: int) -> None:
 _IN_PROCESS: dict = {}
 
 
-def memo_in_process(name: str, tables: Iterable[str], produce: Callable):
+def memo_in_process(name: str, tables: Iterable[str], produce: Callable, *, until=None):
     """`produce()`, kept in this process while these version names are unchanged (a GET
     reads them once: no query, no cache call). For what the holes of every page read (a
     page's vote and comment counts): `tables` must name everything it reads, counters
-    included ("t:collabs_collab#counters")."""
+    included ("t:collabs_collab#counters"). `until(value)`, if given, is the time
+    (time.time()) from which the value no longer holds whatever the data (a mute ends)."""
     stamp = tuple(sorted(versions(tables).items()))
     kept = _IN_PROCESS.get(name)
-    if kept is not None and kept[0] == stamp:
+    if kept is not None and kept[0] == stamp and time.time() < kept[2]:
         return kept[1]
     value = produce()
     if len(_IN_PROCESS) > 5000:
         _IN_PROCESS.clear()
-    _IN_PROCESS[name] = (stamp, value)
+    _IN_PROCESS[name] = (stamp, value, until(value) if until else float("inf"))
     return value
+
+
+def reading() -> bool:
+    """Whether this is a GET with its versions read once (one_reading): memo_in_process
+    then costs no query, where elsewhere it would cost one."""
+    return getattr(_local, "reading", False)
 
 
 # 2. Pages -----------------------------------------------------------------------------
@@ -378,12 +387,17 @@ def cached_page(view=None, *, reads: Iterable[str] = ()):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in SAFE_METHODS:
+            return view(request, *args, **kwargs)
+        query = _kept_params(request, kept)
+        key = _key(request, query)
+        entry = _kept(key)
+        # The entry's versions are read before the viewer is known: one query for both.
+        fresh = entry is not None and _fresh(entry[0])
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        _keep_params(request, kept)
-        key = _key(request)
-        entry = _kept(key)
-        if entry is not None and _fresh(entry[0]):
+        request.GET, request.META["QUERY_STRING"] = query, query.urlencode()
+        if fresh:
             response = HttpResponse(entry[1])
             for name, value in entry[2]:
                 response[name] = value
@@ -410,29 +424,27 @@ def cached_page(view=None, *, reads: Iterable[str] = ()):
 def _cacheable(request) -> bool:
     user = request.user
     return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in SAFE_METHODS
-        and not (user.is_staff or user.is_superuser)
+        not (user.is_staff or user.is_superuser)
         and "messages" not in request.COOKIES
         and not (user.is_authenticated and "_messages" in request.session)
         and not getattr(request, "personal", False)
     )
 
 
-def _keep_params(request, kept: frozenset[str]) -> None:
+def _kept_params(request, kept: frozenset[str]) -> QueryDict:
     query = QueryDict(mutable=True)
     for name in sorted(name for name in request.GET if name in kept):
         query.setlist(name, request.GET.getlist(name))
-    request.GET = query
-    request.META["QUERY_STRING"] = query.urlencode()
+    return query
 
 
-def _key(request) -> str:
+def _key(request, query: QueryDict) -> str:
     htmx = "|".join(
         request.headers.get(h, "")
         for h in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
     )
-    raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{htmx}"
+    path = escape_uri_path(request.path) + (f"?{query.urlencode()}" if query else "")
+    raw = f"{request.scheme}|{request.get_host()}|{path}|{htmx}"
     return f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
