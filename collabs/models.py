@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Lower, Replace
 from django.db.models.lookups import IContains
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from collabs.countries import COUNTRIES, COUNTRY_CHOICES, KOREA
 
@@ -222,12 +223,14 @@ class CollabQuerySet(models.QuerySet):
         return self.filter(status=CollabStatus.NOMINATED)
 
     # What a page needs, in a fixed number of queries ----------------------
-    def for_list(self, *, user=None) -> CollabQuerySet:
-        """Cards and rankings: credits with their artists, comment count, the member's vote."""
-        return (
-            self.select_related("thread")
-            .prefetch_related(Prefetch("credits", queryset=Credit.objects.select_related("artist")))
-            .with_user_vote(user)
+    def for_list(self, *, user=None, credits: bool = True) -> CollabQuerySet:
+        """Cards and rankings: credits with their artists (unless `credits` is False:
+        with_card_credits then gives the cards theirs), the member's vote."""
+        shown = self.select_related("thread").with_user_vote(user)
+        if not credits:
+            return shown
+        return shown.prefetch_related(
+            Prefetch("credits", queryset=Credit.objects.select_related("artist"))
         )
 
     def for_detail(self, *, user=None) -> CollabQuerySet:
@@ -474,7 +477,7 @@ class Collab(models.Model):
     def other_credits(self) -> list[Credit]:
         return [c for c in self.credits.all() if c.role not in PERFORMING_ROLES]
 
-    @property
+    @cached_property
     def credit_line(self) -> str:
         """'Steve Aoki feat. BTS': the performing credits with their join phrases."""
         credits = self.performer_credits
@@ -483,9 +486,32 @@ class Collab(models.Model):
             for i, credit in enumerate(credits)
         )
 
-    @property
+    @cached_property
     def is_crossover(self) -> bool:
         return len({c.artist.country for c in self.credits.all()}) > 1
+
+
+# What a card shows of a collab's credits comes from these tables.
+CREDIT_TABLES = ("t:collabs_credit", "t:collabs_artist")
+
+
+def with_card_credits(collabs: list[Collab]) -> list[Collab]:
+    """`collabs` with the credit line and crossover mark their cards show, kept in the
+    process while no credit or artist changes: no credits fetched for a page of cards."""
+    from core.caching import memo_in_process
+    from core.holes import digest
+
+    def produce() -> dict[int, tuple[str, bool]]:
+        fetched = [Collab(pk=c.pk) for c in collabs]
+        credits = Credit.objects.select_related("artist")
+        models.prefetch_related_objects(fetched, Prefetch("credits", queryset=credits))
+        return {c.pk: (c.credit_line, c.is_crossover) for c in fetched}
+
+    pks = sorted(c.pk for c in collabs)
+    facts = memo_in_process(f"card-credits:{digest(pks)}", CREDIT_TABLES, produce)
+    for collab in collabs:
+        collab.credit_line, collab.is_crossover = facts[collab.pk]
+    return collabs
 
 
 class CreditRole(models.TextChoices):

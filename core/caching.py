@@ -350,6 +350,8 @@ def memo_in_process(name: str, tables: Iterable[str], produce: Callable, *, unti
     included ("t:collabs_collab#counters"). `until(value)`, if given, is the time
     (time.time()) from which the value no longer holds whatever the data (a mute ends)."""
     stamp = tuple(sorted(versions(tables).items()))
+    for recorder in _recorders():  # a page showing the value depends on what it read
+        recorder.add(dict(stamp))
     kept = _IN_PROCESS.get(name)
     if kept is not None and kept[0] == stamp and time.time() < kept[2]:
         return kept[1]
