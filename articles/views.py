@@ -29,7 +29,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @cached_page(reads=discussion.QUERY_PARAMS)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Visitors see published articles only; editors also preview drafts and scheduled ones."""
-    articles = Article.objects.visible_to(request.user).for_detail(user=request.user)
+    articles = Article.objects.visible_to(request.user).for_detail()
     article = get_object_or_404(articles, slug=slug)
     context = {
         "article": article,

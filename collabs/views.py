@@ -93,7 +93,7 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CatalogueForm(request.GET, years=years, genres=genres, artists=artists)
     filters = form.filters()
     collabs = Collab.objects.published().catalogue(**filters)
-    collabs = collabs.for_list(user=request.user, credits=False)
+    collabs = collabs.for_list(credits=False)
     shown = {k: v for k, v in filters.items() if v and not (k == "sort" and v == "top")}
     # The total is kept until a collab or credit changes (votes leave it): with the
     # crossover filter it costs a country count per collab (~50 ms at 10,000 collabs).
@@ -135,7 +135,8 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @cached_page(reads=discussion.QUERY_PARAMS)
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    collab = get_object_or_404(Collab.objects.published().for_detail(user=request.user), slug=slug)
+    # The member's own vote is a hole (collabs/holes.py): the page reads none, for anyone.
+    collab = get_object_or_404(Collab.objects.published().for_detail(), slug=slug)
     published = Collab.objects.published()
     # Finding the related collabs scans every credit of the artists and their groups
     # (~9 ms at scale): their ids are kept until a collab or credit changes (newest
@@ -144,7 +145,7 @@ def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         f"related:{collab.pk}",
         lambda: list(published.related_to(collab).latest().values_list("pk", flat=True)[:4]),
     )
-    by_id = {c.pk: c for c in published.filter(pk__in=related_ids).for_list(user=request.user)}
+    by_id = {c.pk: c for c in published.filter(pk__in=related_ids).for_list()}
     context = {
         "collab": collab,
         "related": [by_id[pk] for pk in related_ids if pk in by_id],
@@ -273,9 +274,7 @@ def artist_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     artist = get_object_or_404(Artist.objects.for_page(), slug=slug)
     # Newest first, an order no vote changes: a vote leaves the page cached (its cards'
     # counts are holes).
-    collabs = list(
-        Collab.objects.published().featuring(artist).for_list(user=request.user).latest()
-    )
+    collabs = list(Collab.objects.published().featuring(artist).for_list().latest())
     context = {
         "artist": artist,
         "collabs": collabs,
