@@ -135,20 +135,18 @@ def collab_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @cached_page(reads=discussion.QUERY_PARAMS)
 def collab_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    # The member's own vote is a hole (collabs/holes.py): the page reads none, for anyone.
-    collab = get_object_or_404(Collab.objects.published().for_detail(), slug=slug)
+    # Kept with the versions of what they read (memo), until the collab, its credits,
+    # artists, genres or links change; its counts, and the member's own vote, are holes.
     published = Collab.objects.published()
+    collab = memo(f"collab:{slug}", lambda: get_object_or_404(published.for_detail(), slug=slug))
     # Finding the related collabs scans every credit of the artists and their groups
-    # (~9 ms at scale): their ids are kept until a collab or credit changes (newest
-    # first, an order no vote changes), and the cards are fetched by id.
-    related_ids = memo(
-        f"related:{collab.pk}",
-        lambda: list(published.related_to(collab).latest().values_list("pk", flat=True)[:4]),
+    # (~9 ms at scale): they are kept too (newest first, an order no vote changes).
+    related = memo(
+        f"related:{collab.pk}", lambda: list(published.related_to(collab).latest().for_list()[:4])
     )
-    by_id = {c.pk: c for c in published.filter(pk__in=related_ids).for_list()}
     context = {
         "collab": collab,
-        "related": [by_id[pk] for pk in related_ids if pk in by_id],
+        "related": related,
         **discussion_context(request, collab.thread),
     }
     return render(request, "collabs/detail.html", context)

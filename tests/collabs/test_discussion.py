@@ -67,4 +67,4 @@ def test_collab_page_queries_are_the_same_with_5_and_500_comments(as_member, set
     small_counts = cold_fresh_cached(client, small.get_absolute_url(), settings)
     large_counts = cold_fresh_cached(client, large.get_absolute_url(), settings)
     # (cold, fresh, cached): see tests/collabs/test_views.py's PAGES for what each is.
-    assert small_counts == large_counts == ((21, 8, 1) if as_member else (15, 8, 1))
+    assert small_counts == large_counts == ((20, 2, 1) if as_member else (14, 2, 1))

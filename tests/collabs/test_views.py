@@ -689,7 +689,9 @@ PAGES = {
         lambda c: reverse("collabs:list") + f"?artist=guest-{len(c) - 1}&sort=new",
         {"visitor": (9, 2, 1), "member": (13, 2, 1)},
     ),
-    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (13, 8, 1), "member": (18, 8, 1)}),
+    # Fresh: the versions, and the holes' collabs (the collab, its related collabs and the
+    # discussion's first page are memo values).
+    "detail": (lambda c: c[0].get_absolute_url(), {"visitor": (12, 2, 1), "member": (17, 2, 1)}),
     "artist": (
         lambda c: reverse("collabs:artist", args=["group"]),
         {"visitor": (7, 5, 1), "member": (11, 5, 1)},

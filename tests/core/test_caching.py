@@ -196,6 +196,25 @@ def test_a_credit_or_an_artist_changed_from_the_shell_shows_on_the_catalogues_ca
     assert "B. Mars" in fetch(client, "/collabs/")[0]
 
 
+def test_what_a_collab_page_keeps_follows_its_credits_genres_and_links(client, apt, catalogue):
+    """The collab page keeps its collab (with credits, genres and links) and its related
+    collabs as memo values: a write to any of them, from anywhere, shows at once."""
+    from collabs.models import Artist, Genre, ListeningLink
+
+    url = apt.get_absolute_url()
+    fetch(client, url)
+    fetch(client, url)
+    ListeningLink.objects.create(collab=apt, label="Bandcamp", url="https://example.org/apt")
+    assert "Bandcamp" in fetch(client, url)[0]
+    genre = Genre.objects.create(name="Hyperpop", slug="hyperpop")
+    apt.genres.add(genre)
+    assert "Hyperpop" in fetch(client, url)[0]
+    Artist.objects.filter(credits__collab=apt, name="Bruno Mars").update(name="Bruno Renamed")
+    assert "Bruno Renamed" in fetch(client, url)[0]
+    Collab.objects.filter(pk=apt.pk).update(status="nominated")
+    assert client.get(url).status_code == 404
+
+
 def test_a_comment_posted_through_the_view_shows_at_once(visitor, member_client, apt):
     client = visitor
     url = apt.get_absolute_url()
