@@ -137,9 +137,11 @@ class Command(BaseCommand):
             self.make_comments(options["comments"], options["big_thread"], threads, collabs,
                                members, options["likes"])  # fmt: skip
         # Fresh planner statistics: after bulk inserts PostgreSQL believes the tables are
-        # nearly empty and sorts every collab instead of walking the indexes.
+        # nearly empty and sorts every collab instead of walking the indexes. On PostgreSQL,
+        # vacuumed too, as autovacuum would leave a site that grew over time: each insert
+        # bumped a version row, and the dead rows made the versions query 20 times slower.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(f"Scale data generated in {time.monotonic() - started:.0f}s.")
         )
