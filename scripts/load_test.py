@@ -23,6 +23,12 @@ per collab) and htmx comments (at most 4 per member per minute, under the
 5-a-minute limit), so the run measures capacity, not the rate limits. Writes stop a sixth
 of the run before its end (2 to 5 s) so that every vote is answered while wrk still counts.
 
+Before wrk starts, every page the mix reads is requested a few times per worker, as a
+visitor and as a member (warm_up): the mix measures the site as it runs once its caches
+hold its pages, not its first seconds after a start, when 100 connections queue behind
+renders into empty caches (that cost is the benchmark's cold column). --cold-start skips
+the warm-up.
+
 The server runs with bench/settings.py (production settings plus `/__ceiling__/`, a
 trivial view rendering a tiny template), and after the mix wrk drives the ceiling alone
 with the same connections for up to 10 s (--ceiling-duration): the mix is reported as a
@@ -77,6 +83,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=int,
         default=None,
         help="seconds of load on /__ceiling__/ after the mix (the mix's, 10 at most; 0: none)",
+    )
+    parser.add_argument(
+        "--cold-start", action="store_true", help="no warm-up: wrk meets empty caches"
     )
     parser.add_argument("--json", type=Path, default=None, help="write the figures to this file")
     parser.add_argument(
@@ -324,6 +333,23 @@ def make_data(args: argparse.Namespace) -> dict:
     }
 
 
+def warm_up(url: str, plan: dict, workers: int) -> None:
+    """Request each page the mix reads, as a visitor and as a member, a few times per
+    worker, `workers` at once (so that every worker's own copies are made too)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    member = f"sessionid={plan['members'][0]['session']}"
+    requests = [(path, cookie) for path in plan["reads"] for cookie in ("", member)]
+
+    def get(request: tuple[str, str]) -> None:
+        path, cookie = request
+        headers = {"Cookie": cookie} if cookie else {}
+        urllib.request.urlopen(urllib.request.Request(url + path, headers=headers)).close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(get, requests * 3 * workers))
+
+
 def to_lua(value) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"[{to_lua(k)}] = {to_lua(v)}" for k, v in value.items()) + "}"
@@ -484,6 +510,8 @@ def main(argv=None) -> int:
         )
         try:
             with server as url:
+                if not args.cold_start:
+                    warm_up(url, plan, workers)
                 print(
                     f"wrk: {args.connections} connections, {args.threads} threads, "
                     f"{args.duration} s against {url}",
@@ -554,7 +582,8 @@ def main(argv=None) -> int:
         socket_errors = sum(v for k, v in result["errors"].items() if k != "status")
         figures = {
             "describe": f"{backend}, {where}, {args.connections} connections, {args.duration} s, "
-            f"{args.vote_share:.0%} votes + {args.comment_share:.0%} comments",
+            f"{args.vote_share:.0%} votes + {args.comment_share:.0%} comments, "
+            + ("cold start" if args.cold_start else "warmed up"),
             "requests": result["requests"],
             "seconds": seconds,
             "rps": rps,
