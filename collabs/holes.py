@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.template.loader import get_template
 
 from collabs.models import Collab, Vote
-from core.caching import kept_in_process, memo_in_process
+from core.caching import kept_in_process, memo_in_process, rows_in_process
 from core.holes import TOKEN, count, digest, keyed, token
 
 CHIP = '<span class="chip chip-voted">You voted</span>'
@@ -21,16 +21,7 @@ def collab(request, keys) -> dict[str, str]:
     "button [<page>]" (the vote button, coming back to that page)."""
     parts = keyed(keys, maxsplit=2, least=2)
     pks = sorted({pk for pk, *_ in parts.values()})
-    rows = memo_in_process(
-        f"collabs:{digest(pks)}",
-        COLLABS,
-        lambda: {
-            pk: (slug, votes)
-            for pk, slug, votes in Collab.objects.filter(pk__in=pks)
-            .order_by()
-            .values_list("pk", "slug", "vote_count")
-        },
-    )
+    rows = rows_in_process("collabs", COLLABS, pks, _counts)
     mine = set()
     if request.user.is_authenticated and any(p[1] in ("voted", "button") for p in parts.values()):
         me = request.user.pk
@@ -60,6 +51,11 @@ def collab(request, keys) -> dict[str, str]:
             button = _button(pk, slug, votes, pk in mine, back[0] if back else "")
             html[key] = button.replace(TOKEN, token(request))
     return html
+
+
+def _counts(pks: list[int]) -> dict[int, tuple[str, int]]:
+    rows = Collab.objects.filter(pk__in=pks).order_by().values_list("pk", "slug", "vote_count")
+    return {pk: (slug, votes) for pk, slug, votes in rows}
 
 
 def rank(votes: int) -> int:

@@ -13,11 +13,11 @@ from comments.discussion import Discussion, own_hidden
 from comments.forms import CommentForm
 from comments.models import Comment, CommentLike, Thread
 from comments.viewer import UNVERIFIED, viewer_facts
-from core.caching import kept_in_process, memo_in_process
-from core.holes import TOKEN, count, digest, ids, keyed, personal, render, token
+from core import caching
+from core.caching import kept_in_process, memo_in_process, rows_in_process
+from core.holes import TOKEN, count, digest, keyed, personal, render, token
 
 THREADS = ("t:comments_thread", "t:comments_thread#counters")
-COMMENTS = ("t:comments_comment", "t:comments_comment#counters", "t:comments_thread")
 
 
 def thread(request, keys) -> dict[str, str]:
@@ -25,10 +25,11 @@ def thread(request, keys) -> dict[str, str]:
     count calls for), "compose" (the comment form, or why this viewer cannot post)."""
     parts = keyed(keys, maxsplit=1, least=2)
     pks = sorted({pk for pk, _ in parts.values()})
-    threads = memo_in_process(
-        f"threads:{digest(pks)}",
+    threads = rows_in_process(
+        "threads",
         THREADS,
-        lambda: {t.pk: t for t in Thread.objects.filter(pk__in=pks).order_by()},
+        pks,
+        lambda pks: {t.pk: t for t in Thread.objects.filter(pk__in=pks).order_by()},
     )
     html = {}
     for key, (pk, part) in parts.items():
@@ -45,17 +46,56 @@ def thread(request, keys) -> dict[str, str]:
 
 
 def actions(request, keys) -> dict[str, str]:
-    """Each comment's footer: its like button and count, Reply, and Edit and Delete for
-    its author or Flag for other members."""
+    """Each key is "<comment pk> <thread pk>": the comment's footer, its like button and
+    count, Reply, and Edit and Delete for its author or Flag for other members."""
     viewer, now = request.user, timezone.now()
     member = viewer.is_authenticated  # once: request.user is a lazy object
     me = viewer.pk if member else None
-    pks = sorted(ids(keys))
-    rows = memo_in_process(
-        f"comments:{digest(pks)}",
-        COMMENTS,
+    threads: dict[int, list[int]] = {}
+    for pk, thread_pk in keyed(keys, maxsplit=1, least=2).values():
+        if thread_pk.isascii() and thread_pk.isdigit():
+            threads.setdefault(int(thread_pk), []).append(pk)
+    html, csrf = {}, token(request)
+    for thread_pk, pks in threads.items():
+        rows = _thread_rows(thread_pk, sorted(pks))
+        liked = _liked(me, sorted(pks)) if member else set()
+        for pk, state, author_id, created_at, like_count, public_from, locked in rows:
+            public = public_from is not None and public_from <= now
+            mine = editable = deletable = False
+            if member and author_id == me:
+                comment = Comment(pk=pk, state=state, author_id=author_id, created_at=created_at)
+                mine = True
+                editable = public and comment.can_edit(viewer)
+                deletable = public and comment.can_delete(viewer)
+            footer = _actions(
+                pk, state, like_count, pk in liked, mine, editable, deletable,
+                member, public, public and not locked,
+            )  # fmt: skip
+            html[f"{pk} {thread_pk}"] = footer.replace(TOKEN, csrf)
+    return html
+
+
+def _liked(me: int, pks: list[int]) -> set[int]:
+    return memo_in_process(
+        f"liked:{me}:{digest(pks)}",
+        ("t:comments_commentlike",),
+        lambda: set(
+            CommentLike.objects.filter(user_id=me, comment_id__in=pks).values_list(
+                "comment_id", flat=True
+            )
+        ),
+    )
+
+
+def _thread_rows(thread_pk: int, pks: list[int]) -> list[tuple]:
+    """What the footers of these comments of one thread show, kept in the process until
+    a comment of that thread is written (its part), a like or the thread changes."""
+    names = (caching.part(Comment, thread_pk), "t:comments_comment#counters", "t:comments_thread")
+    return memo_in_process(
+        f"comments:{thread_pk}:{digest(pks)}",
+        names,
         lambda: list(
-            Comment.objects.filter(pk__in=pks)
+            Comment.objects.filter(thread_id=thread_pk, pk__in=pks)
             .order_by()
             .values_list(
                 "pk", "state", "author_id", "created_at", "like_count",
@@ -63,32 +103,6 @@ def actions(request, keys) -> dict[str, str]:
             )
         ),
     )  # fmt: skip
-    liked = set()
-    if member:
-        liked = memo_in_process(
-            f"liked:{me}:{digest(pks)}",
-            ("t:comments_commentlike",),
-            lambda: set(
-                CommentLike.objects.filter(user_id=me, comment_id__in=pks).values_list(
-                    "comment_id", flat=True
-                )
-            ),
-        )
-    html, csrf = {}, token(request)
-    for pk, state, author_id, created_at, like_count, public_from, locked in rows:
-        public = public_from is not None and public_from <= now
-        mine = editable = deletable = False
-        if member and author_id == me:
-            comment = Comment(pk=pk, state=state, author_id=author_id, created_at=created_at)
-            mine = True
-            editable = public and comment.can_edit(viewer)
-            deletable = public and comment.can_delete(viewer)
-        footer = _actions(
-            pk, state, like_count, pk in liked, mine, editable, deletable,
-            member, public, public and not locked,
-        )  # fmt: skip
-        html[str(pk)] = footer.replace(TOKEN, csrf)
-    return html
 
 
 @kept_in_process(maxsize=8192)

@@ -34,7 +34,8 @@
 5. **Memo.** `memo(name, produce)`: a value computed from the data (the catalogue's filter
    choices, a chart's figures) is kept with the versions of the tables `produce()` read,
    and computed again when one moves. `memo_in_process` keeps what every GET reads (the
-   holes' counts, the member's row and facts) in the process, by the versions it names.
+   holes' ranks, the member's row and facts) in the process, by the versions it names;
+   `rows_in_process` the holes' counts, in one entry per kind for every id asked.
 """
 
 from __future__ import annotations
@@ -360,6 +361,29 @@ def memo_in_process(name: str, tables: Iterable[str], produce: Callable, *, unti
         _IN_PROCESS.clear()
     _IN_PROCESS[name] = (stamp, value, until(value) if until else float("inf"))
     return value
+
+
+def rows_in_process(name: str, tables: Iterable[str], pks: Iterable[int], fetch) -> dict:
+    """`fetch(pks)` ({pk: row}) for these pks, kept in this process like memo_in_process,
+    in one entry per name that grows with every pk asked for: when a version moves, the
+    rows of every page it has served are read again in one query, so a vote costs each
+    process one query for its counts, not one per page it shows next (above 500 pks the
+    entry starts over)."""
+    stamp = tuple(sorted(versions(tables).items()))
+    for recorder in _recorders():
+        recorder.add(dict(stamp))
+    pks = frozenset(pks)
+    kept_stamp, rows, asked = _IN_PROCESS.get(name, (None, {}, frozenset()))
+    if kept_stamp != stamp:
+        asked = asked | pks if len(asked) < 500 else pks
+        rows = fetch(sorted(asked))
+    elif not pks <= asked:
+        rows = {**rows, **fetch(sorted(pks - asked))}
+        asked = asked | pks
+    else:
+        return rows
+    _IN_PROCESS[name] = (stamp, rows, asked)
+    return rows
 
 
 def reading() -> bool:

@@ -27,10 +27,6 @@ def keyed(keys, maxsplit: int = 0, least: int = 1) -> dict[str, list]:
     return found
 
 
-def ids(keys) -> set[int]:
-    return {words[0] for words in keyed(keys).values()}
-
-
 def count(value, key: str) -> str:
     """A count as a hole shows it: the number, or with the form "s" its plural ending."""
     if value is None:

@@ -348,6 +348,33 @@ def test_what_the_process_keeps_of_a_member_follows_writes_from_anywhere(client,
     assert "held for review" in page and "Mine, for now" in page
 
 
+def test_a_discussions_footers_follow_their_own_thread(client, apt, member):
+    """The comments' footers (like counts, Edit and Delete) are kept in the process by
+    their thread's part: a comment in another discussion reads none of them again, and a
+    write to one of this discussion's comments, or a like, shows on the next page."""
+    mine = comment_services.comment_create(
+        thread=apt.thread, author=member, body="Footer test", rate_limited=False
+    )
+    elsewhere = comment_services.thread_create(title="Elsewhere", public_from=timezone.now())
+    someone = MemberFactory()
+    url = apt.get_absolute_url()
+    client.force_login(member)
+    fetch(client, url)
+    comment_services.comment_create(
+        thread=elsewhere, author=someone, body="Not here", rate_limited=False
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert 'FROM "comments_comment"' not in " ".join(q["sql"] for q in queries)
+    assert "Delete" in page
+    Comment.objects.filter(pk=mine.pk).update(like_count=7)
+    assert re.search(r"like-chip[^>]*>.*?7", fetch(client, url)[0], re.S)
+    other = comment_services.comment_create(
+        thread=apt.thread, author=someone, body="Here too", rate_limited=False
+    )
+    assert f'href="{other.flag_url}"' in fetch(client, url)[0]  # its footer: Flag
+
+
 def test_the_members_row_and_header_kept_in_the_process_follow_writes(client, apt, member):
     """The member's row and their header's facts are kept in the process too: a new name,
     a deactivated account, a new notification or a mute shows on their next page."""
@@ -450,6 +477,32 @@ def test_holes_are_filled_in_every_html_response(client, apt):
     assert caching._mark() not in page
     response = client.get(reverse("collabs:list"), headers=HX)
     assert caching._mark() not in response.content.decode()
+
+
+def test_rows_kept_in_the_process_grow_and_follow_their_versions(apt, member):
+    """rows_in_process: pks asked for later are read alone and kept with the others; a
+    vote reads every kept pk again, in one query."""
+    from collabs.services import CreditSpec
+
+    artist = apt.credits.first().artist
+    other = collab_services.collab_create(
+        title="Other", release_date=apt.release_date, credits=[CreditSpec(artist=artist)]
+    )
+    asked = []
+
+    def fetch(pks):
+        asked.append(pks)
+        return dict(Collab.objects.filter(pk__in=pks).values_list("pk", "vote_count"))
+
+    def rows(*pks):
+        return caching.rows_in_process("counts", ("t:collabs_collab#counters",), pks, fetch)
+
+    assert rows(apt.pk) == {apt.pk: 0}
+    assert rows(apt.pk) == {apt.pk: 0} and len(asked) == 1
+    assert rows(other.pk) == {apt.pk: 0, other.pk: 0} and asked[-1] == [other.pk]
+    collab_services.vote_toggle(user=member, collab=apt)
+    assert rows(other.pk)[apt.pk] == 1 and asked[-1] == sorted([apt.pk, other.pk])
+    assert len(asked) == 3
 
 
 def test_memo_follows_the_tables_it_read(apt, member):
