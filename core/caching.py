@@ -529,21 +529,21 @@ def _fillers() -> dict[str, Callable]:
 
 def fill(request, content: str) -> str:
     """`content` with every hole filled for `request.user` (may raise Personal)."""
+    pieces = _holes().split(content)  # text, kind, key, text, kind, key, …, text
     wanted: dict[str, set] = defaultdict(set)
-    for match in _holes().finditer(content):
-        wanted[match[1]].add(match[2])
+    for kind, key in zip(pieces[1::3], pieces[2::3], strict=True):
+        wanted[kind].add(key)
     # A kind no filler knows is left empty, as is a key its filler cannot read.
     fillers = _fillers()
     filled = {
         kind: fillers[kind](request, sorted(keys)) if kind in fillers else {}
         for kind, keys in wanted.items()
     }
-
-    def value(match: re.Match) -> str:
-        html = str(filled[match[1]].get(match[2], ""))
-        return f"<!--{match[1]}-->{html}<!--/{match[1]}-->" if SHOW_HOLES else html
-
-    html = _holes().sub(value, content)
+    for at in range(1, len(pieces), 3):
+        kind, html = pieces[at], str(filled[pieces[at]].get(pieces[at + 1], ""))
+        pieces[at] = f"<!--{kind}-->{html}<!--/{kind}-->" if SHOW_HOLES else html
+        pieces[at + 1] = ""
+    html = "".join(pieces)
     return fill(request, html) if _mark() in html else html
 
 
