@@ -322,8 +322,8 @@ def top(request: HtmxHttpRequest, year: int | None = None) -> HttpResponse:
     boards = memo(
         f"top:{year}",
         lambda: {
-            "all_time": list(collabs.for_list().top()[:20]),
-            "trending": list(collabs.for_list().trending()[:10]),
+            "all_time": with_card_credits(list(collabs.for_list(credits=False).top()[:20])),
+            "trending": with_card_credits(list(collabs.for_list(credits=False).trending()[:10])),
         },
         seconds=60,
     )

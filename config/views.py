@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from articles.models import Article
-from collabs.models import Collab
+from collabs.models import Collab, with_card_credits
 from comments.models import Comment
 from core.caching import cached_page, memo
 
@@ -26,10 +26,11 @@ logger = logging.getLogger(__name__)
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     def sections() -> dict:
-        collabs = Collab.objects.published().for_list()  # the same for everyone: votes are holes
+        # The same for everyone (votes are holes); the cards' credits from the process.
+        collabs = Collab.objects.published().for_list(credits=False)
         return {
-            "trending": list(collabs.trending()[:6]),
-            "top10": list(collabs.top()[:10]),
+            "trending": with_card_credits(list(collabs.trending()[:6])),
+            "top10": with_card_credits(list(collabs.top()[:10])),
             "latest_comments": list(Comment.objects.visible().latest_for_home(6)),
             "featured_article": Article.objects.published().for_list().newest().first(),
         }
