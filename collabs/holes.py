@@ -4,6 +4,7 @@ once: `{% hole "collab" collab.pk "votes" %}` and the other parts below."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.template.loader import get_template
 
 from collabs.models import Collab, Vote
@@ -60,9 +61,15 @@ def _counts(pks: list[int]) -> dict[int, tuple[str, int]]:
 
 def rank(votes: int) -> int:
     """The place of a collab with this many votes among the published ones ("1, 2, 2, 4":
-    ties share it), kept until a vote or a change in the catalogue."""
-    ahead = lambda: Collab.objects.published().filter(vote_count__gt=votes).count()  # noqa: E731
-    return memo_in_process(f"rank:{votes}", COLLABS, ahead) + 1
+    ties share it), kept until a vote or a change in the catalogue: every count of votes
+    asked for is placed again in one query."""
+    return rows_in_process("ranks", COLLABS, [votes], _places)[votes]
+
+
+def _places(counts: list[int]) -> dict[int, int]:
+    ahead = Collab.objects.published().filter(vote_count__gt=min(counts))
+    found = ahead.aggregate(**{f"n{n}": Count("pk", filter=Q(vote_count__gt=n)) for n in counts})
+    return {n: found[f"n{n}"] + 1 for n in counts}
 
 
 @kept_in_process(maxsize=4096)

@@ -498,17 +498,15 @@ CREDIT_TABLES = ("t:collabs_credit", "t:collabs_artist")
 def with_card_credits(collabs: list[Collab]) -> list[Collab]:
     """`collabs` with the credit line and crossover mark their cards show, kept in the
     process while no credit or artist changes: no credits fetched for a page of cards."""
-    from core.caching import memo_in_process
-    from core.holes import digest
+    from core.caching import rows_in_process
 
-    def produce() -> dict[int, tuple[str, bool]]:
-        fetched = [Collab(pk=c.pk) for c in collabs]
+    def fetch(pks: list[int]) -> dict[int, tuple[str, bool]]:
+        fetched = [Collab(pk=pk) for pk in pks]
         credits = Credit.objects.select_related("artist")
         models.prefetch_related_objects(fetched, Prefetch("credits", queryset=credits))
         return {c.pk: (c.credit_line, c.is_crossover) for c in fetched}
 
-    pks = sorted(c.pk for c in collabs)
-    facts = memo_in_process(f"card-credits:{digest(pks)}", CREDIT_TABLES, produce)
+    facts = rows_in_process("card-credits", CREDIT_TABLES, [c.pk for c in collabs], fetch)
     for collab in collabs:
         collab.credit_line, collab.is_crossover = facts[collab.pk]
     return collabs
