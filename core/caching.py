@@ -367,22 +367,22 @@ def rows_in_process(name: str, tables: Iterable[str], pks: Iterable[int], fetch)
     """`fetch(pks)` ({pk: row}) for these pks, kept in this process like memo_in_process,
     in one entry per name that grows with every pk asked for: when a version moves, the
     rows of every page it has served are read again in one query, so a vote costs each
-    process one query for its counts, not one per page it shows next (above 500 pks the
-    entry starts over)."""
+    process one query for its counts, not one per page it shows next (an entry that holds
+    500 pks starts over with the next one asked for)."""
     stamp = tuple(sorted(versions(tables).items()))
     for recorder in _recorders():
         recorder.add(dict(stamp))
     pks = frozenset(pks)
     kept_stamp, rows, asked = _IN_PROCESS.get(name, (None, {}, frozenset()))
-    if kept_stamp != stamp:
-        asked = asked | pks if len(asked) < 500 else pks
-        rows = fetch(sorted(asked))
-    elif not pks <= asked:
-        rows = {**rows, **fetch(sorted(pks - asked))}
-        asked = asked | pks
-    else:
+    if kept_stamp == stamp and pks <= asked:
         return rows
-    _IN_PROCESS[name] = (stamp, rows, asked)
+    if len(asked) >= 500:
+        kept_stamp, rows, asked = None, {}, frozenset()
+    if kept_stamp == stamp:
+        rows = {**rows, **fetch(sorted(pks - asked))}
+    else:
+        rows = fetch(sorted(asked | pks))
+    _IN_PROCESS[name] = (stamp, rows, asked | pks)
     return rows
 
 

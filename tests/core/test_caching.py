@@ -504,6 +504,10 @@ def test_rows_kept_in_the_process_grow_and_follow_their_versions(apt, member):
     collab_services.vote_toggle(user=member, collab=apt)
     assert rows(other.pk)[apt.pk] == 1 and asked[-1] == sorted([apt.pk, other.pk])
     assert len(asked) == 3
+    # An entry holding 500 ids starts over: a vote never reads more than that again.
+    squares = lambda pks: {pk: pk * pk for pk in pks}  # noqa: E731
+    caching.rows_in_process("squares", (), range(500), squares)
+    assert caching.rows_in_process("squares", (), [1000], squares) == {1000: 1000000}
 
 
 def test_memo_follows_the_tables_it_read(apt, member):
