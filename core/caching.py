@@ -344,15 +344,22 @@ def _keep(key: str, entry: tuple, seconds: int) -> None:
 _IN_PROCESS: dict = {}
 
 
+def _stamp(tables: Iterable[str]) -> tuple:
+    """These versions, as a key; a page being recorded depends on them too (it shows
+    what was read under them)."""
+    stamp = tuple(sorted(versions(tables).items()))
+    for recorder in _recorders():
+        recorder.add(dict(stamp))
+    return stamp
+
+
 def memo_in_process(name: str, tables: Iterable[str], produce: Callable, *, until=None):
     """`produce()`, kept in this process while these version names are unchanged (a GET
     reads them once: no query, no cache call). For what the holes of every page read (a
     page's vote and comment counts): `tables` must name everything it reads, counters
     included ("t:collabs_collab#counters"). `until(value)`, if given, is the time
     (time.time()) from which the value no longer holds whatever the data (a mute ends)."""
-    stamp = tuple(sorted(versions(tables).items()))
-    for recorder in _recorders():  # a page showing the value depends on what it read
-        recorder.add(dict(stamp))
+    stamp = _stamp(tables)
     kept = _IN_PROCESS.get(name)
     if kept is not None and kept[0] == stamp and time.time() < kept[2]:
         return kept[1]
@@ -369,9 +376,7 @@ def rows_in_process(name: str, tables: Iterable[str], pks: Iterable[int], fetch)
     rows of every page it has served are read again in one query, so a vote costs each
     process one query for its counts, not one per page it shows next (an entry that holds
     500 pks starts over with the next one asked for)."""
-    stamp = tuple(sorted(versions(tables).items()))
-    for recorder in _recorders():
-        recorder.add(dict(stamp))
+    stamp = _stamp(tables)
     pks = frozenset(pks)
     kept_stamp, rows, asked = _IN_PROCESS.get(name, (None, {}, frozenset()))
     if kept_stamp == stamp and pks <= asked:
