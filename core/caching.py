@@ -24,7 +24,8 @@
    is a hole: `{% hole "kind" key %}` writes a marker, and every HTML response, cached
    or not, gets each marker filled in for its own viewer by `settings.CACHING_HOLES[kind]`
    (`(request, keys) -> {key: html}`, one call per kind for the whole page). The CSRF
-   token and the CSP nonce are filled in the same way.
+   token and the CSP nonce are filled in the same way. A kept page's holes as visitors
+   see them are filled once per process and kept like a memo (`filled_for_visitors`).
 
 4. **Fragments.** Repeated parts that are the same for everyone (comment heads, collab
    cards, comment footers, rendered Markdown) are cached under keys made of what they
@@ -432,6 +433,7 @@ def cached_page(view=None, *, reads: Iterable[str] = ()):
             response = HttpResponse(entry[1])
             for name, value in entry[2]:
                 response[name] = value
+            response.kept_as = (key, entry[-1])  # see filled_for_visitors
             return response
         member, request.user = request.user, AnonymousUser()
         request.rendering_for_cache = True
@@ -532,24 +534,59 @@ def _fillers() -> dict[str, Callable]:
     return fillers
 
 
-def fill(request, content: str) -> str:
-    """`content` with every hole filled for `request.user` (may raise Personal)."""
-    pieces = _holes().split(content)  # text, kind, key, text, kind, key, …, text
+def fill(request, content: str, *, later=frozenset()) -> str:
+    """`content` with every hole filled for `request.user` (may raise Personal), but
+    those of the kinds `later` names."""
+    return _fill(request, _holes().split(content), later)
+
+
+def _fill(request, pieces: list[str], later=frozenset()) -> str:
+    """`pieces`, content split at its holes (text, kind, key, text, …, text), joined with
+    the holes filled."""
     wanted: dict[str, set] = defaultdict(set)
     for kind, key in zip(pieces[1::3], pieces[2::3], strict=True):
         wanted[kind].add(key)
     # A kind no filler knows is left empty, as is a key its filler cannot read.
-    fillers = _fillers()
-    filled = {
-        kind: fillers[kind](request, sorted(keys)) if kind in fillers else {}
-        for kind, keys in wanted.items()
-    }
+    fillers, filled = _fillers(), {}
+    for kind, keys in wanted.items():
+        if kind in later:
+            filled[kind] = {key: hole(kind, key) for key in keys}
+        else:
+            filled[kind] = fillers[kind](request, sorted(keys)) if kind in fillers else {}
     for at in range(1, len(pieces), 3):
         kind, html = pieces[at], str(filled[pieces[at]].get(pieces[at + 1], ""))
-        pieces[at] = f"<!--{kind}-->{html}<!--/{kind}-->" if SHOW_HOLES else html
+        shown = SHOW_HOLES and kind not in later
+        pieces[at] = f"<!--{kind}-->{html}<!--/{kind}-->" if shown else html
         pieces[at + 1] = ""
     html = "".join(pieces)
-    return fill(request, html) if _mark() in html else html
+    if wanted.keys() <= later or _mark() not in html:
+        return html
+    return fill(request, html, later=later)
+
+
+def filled_for_visitors(request, content: bytes, kept_as: tuple[str, float]) -> tuple:
+    """A kept page with its holes filled as every visitor sees them but the CSRF token
+    and the nonce, split at those (as fill splits): done once per process and kept, like
+    a memo, while what the fillers read is unchanged, and no longer than the page itself
+    (`kept_as`: its key and when it expires). Visitors are most readers of most pages."""
+    key, expires = kept_as
+    kept = _FILLED.get(key)
+    if kept is not None and kept[0] == expires and _fresh(kept[1]):
+        return kept[2]
+    request.META["HOLE_CSRF_TOKEN"] = hole("csrf")  # what core.holes.token gives them
+    try:
+        with recording() as recorder:
+            html = fill(request, content.decode(), later={"csrf", "nonce"})
+    finally:
+        del request.META["HOLE_CSRF_TOKEN"]
+    pieces = tuple(_holes().split(html))
+    if len(_FILLED) >= 256:
+        _FILLED.clear()
+    _FILLED[key] = (expires, recorder.depends, pieces)
+    return pieces
+
+
+_FILLED: dict = {}
 
 
 class HoleMiddleware:
@@ -570,6 +607,11 @@ class HoleMiddleware:
     def _answer(self, request):
         response = self.get_response(request)
         if response.streaming or "html" not in response.get("Content-Type", ""):
+            return response
+        kept_as = getattr(response, "kept_as", None)
+        if kept_as and not request.user.is_authenticated:
+            pieces = filled_for_visitors(request, response.content, kept_as)
+            response.content = _fill(request, [*pieces]).encode()
             return response
         if _mark().encode() not in response.content:
             return response
@@ -616,5 +658,6 @@ def clear_local() -> None:
     the benchmark's cold runs, and tests."""
     caches["local"].clear()
     _IN_PROCESS.clear()
+    _FILLED.clear()
     for kept in _KEPT_IN_PROCESS:
         kept.cache_clear()

@@ -473,6 +473,58 @@ def test_a_cached_page_costs_its_version_check_and_its_holes(client, apt, member
     assert member_hit <= hit
 
 
+_TOKENS = re.compile(r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([^"]+)"')
+_NONCES = re.compile(r'nonce="([^"]+)"')
+
+
+def test_visitors_share_one_filled_copy_each_with_their_own_token_and_nonce(apt, catalogue):
+    """A kept page's holes are filled once per process for every visitor
+    (filled_for_visitors): the next visitor's page costs its version check alone, and
+    carries a CSRF token made from their own cookie and a nonce of its own."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    first, second = Client(), Client()
+    url = apt.get_absolute_url()
+    fetch(first, url)  # rendered and kept
+    first_page, _ = fetch(first, url)  # its holes filled for visitors, and kept
+    page, queries = fetch(second, url)
+    assert queries == 1
+    same = lambda html: _NONCES.sub("", _TOKENS.sub("", html))  # noqa: E731
+    assert same(page) == same(first_page) and "Log in" in page
+    for client, html in ((first, first_page), (second, page)):
+        tokens = _TOKENS.findall(html)
+        assert len(tokens) >= 2, "<body>'s hx-headers and the vote button's form"
+        secret = client.cookies["csrftoken"].value
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert set(_NONCES.findall(first_page)).isdisjoint(_NONCES.findall(page))
+    assert caching._mark() not in page
+
+
+def test_the_visitors_copy_follows_likes_votes_and_the_pages_own_time(
+    client, apt, member, settings
+):
+    comment = comment_services.comment_create(
+        thread=apt.thread, author=member, body="So good", rate_limited=False
+    )
+    url = apt.get_absolute_url()
+    fetch(client, url)
+    page, _ = fetch(client, url)
+    assert '<span class="like-count">0</span>' in page
+    liker = MemberFactory()
+    comment_services.comment_like_toggle(comment=comment, user=liker)
+    collab_services.vote_toggle(user=liker, collab=apt)
+    page, _ = fetch(client, url)
+    assert '<span class="like-count">1</span>' in page and "<strong>1</strong> vote" in page
+    # The copy is kept no longer than the page: once that has gone, both are made anew.
+    _, hit = fetch(client, url)
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 1)):
+        _, later = fetch(client, url)
+        _, again = fetch(client, url)
+    assert hit == again == 1 < later
+
+
 def test_holes_are_filled_in_every_html_response(client, apt):
     page = fetch(client, apt.get_absolute_url())[0]
     assert caching._mark() not in page
