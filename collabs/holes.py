@@ -35,6 +35,8 @@ def collab(request, keys) -> dict[str, str]:
                 )
             ),
         )
+    counts = {rows[pk][1] for pk, part, *_ in parts.values() if part == "rank" and pk in rows}
+    places = rows_in_process("ranks", COLLABS, counts, _places) if counts else {}
     html = {}
     for key, (pk, part, *back) in parts.items():
         if pk not in rows:
@@ -47,7 +49,7 @@ def collab(request, keys) -> dict[str, str]:
         elif part == "voted":
             html[key] = CHIP if pk in mine else ""
         elif part == "rank":
-            html[key] = str(rank(votes))
+            html[key] = str(places[votes])
         elif part == "button":
             button = _button(pk, slug, votes, pk in mine, back[0] if back else "")
             html[key] = button.replace(TOKEN, token(request))
@@ -59,14 +61,9 @@ def _counts(pks: list[int]) -> dict[int, tuple[str, int]]:
     return {pk: (slug, votes) for pk, slug, votes in rows}
 
 
-def rank(votes: int) -> int:
-    """The place of a collab with this many votes among the published ones ("1, 2, 2, 4":
-    ties share it), kept until a vote or a change in the catalogue: every count of votes
-    asked for is placed again in one query."""
-    return rows_in_process("ranks", COLLABS, [votes], _places)[votes]
-
-
 def _places(counts: list[int]) -> dict[int, int]:
+    """The place of a collab with each of these counts of votes among the published ones
+    ("1, 2, 2, 4": ties share it), in one query."""
     ahead = Collab.objects.published().filter(vote_count__gt=min(counts))
     found = ahead.aggregate(**{f"n{n}": Count("pk", filter=Q(vote_count__gt=n)) for n in counts})
     return {n: found[f"n{n}"] + 1 for n in counts}
