@@ -69,7 +69,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=100, help="open connections (100)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument(
-        "--workers", type=int, default=0, help="gunicorn workers (default: 2 × CPUs + 1)"
+        "--workers", type=int, default=0, help="gunicorn workers (default: CPUs + 1)"
     )
     parser.add_argument("--members", type=int, default=100, help="virtual members (100)")
     parser.add_argument("--collabs", type=int, default=120, help="collabs in the catalogue (120)")
@@ -481,7 +481,7 @@ def main(argv=None) -> int:
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk is missing: apt-get install wrk")
-    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    workers = args.workers or (os.cpu_count() or 1) + 1  # as deploy/gunicorn.conf.py
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     backend = ("PostgreSQL" if database_url else "SQLite") + (" + Redis" if redis_url else "")
     with (

@@ -19,7 +19,7 @@ terminates TLS in front and keeps the redirect), one trusted proxy (nginx). Anyt
 set in the environment wins.
 
 Environment: SERVE_PORT (8080), SERVE_HOST (127.0.0.1), SERVE_APPS (1),
-SERVE_WORKERS (gunicorn workers per app server; 2 x CPUs + 1), SERVE_RUN_DIR (a new
+SERVE_WORKERS (gunicorn workers per app server; CPUs + 1), SERVE_RUN_DIR (a new
 temporary directory, removed afterwards), SERVE_NGINX (the nginx binary), plus
 the site's own (README: "Configuration").
 """
@@ -164,7 +164,7 @@ def main() -> int:
     host = os.environ.get("SERVE_HOST", "127.0.0.1")
     port = int(os.environ.get("SERVE_PORT", "8080"))
     apps = int(os.environ.get("SERVE_APPS", "1"))
-    workers = int(os.environ.get("SERVE_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
+    workers = int(os.environ.get("SERVE_WORKERS") or (os.cpu_count() or 1) + 1)
     if apps < 1 or workers < 1:
         print("serve: SERVE_APPS and SERVE_WORKERS must be at least 1", file=sys.stderr)
         return 2
