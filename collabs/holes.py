@@ -4,10 +4,13 @@ once: `{% hole "collab" collab.pk "votes" %}` and the other parts below."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from bisect import bisect_left
+
+from django.db.models import Count
 from django.template.loader import get_template
 
 from collabs.models import Collab, Vote
+from core import caching
 from core.caching import kept_in_process, memo_in_process, rows_in_process
 from core.holes import TOKEN, count, digest, keyed, token
 
@@ -28,15 +31,16 @@ def collab(request, keys) -> dict[str, str]:
         me = request.user.pk
         mine = memo_in_process(
             f"voted:{me}:{digest(pks)}",
-            ("t:collabs_vote",),
+            (caching.part(Vote, me),),  # their own votes: other members' leave it kept
             lambda: set(
                 Vote.objects.filter(user_id=me, collab_id__in=pks).values_list(
                     "collab_id", flat=True
                 )
             ),
         )
-    counts = {rows[pk][1] for pk, part, *_ in parts.values() if part == "rank" and pk in rows}
-    places = rows_in_process("ranks", COLLABS, counts, _places) if counts else {}
+    ranking = None
+    if any(part == "rank" for _, part, *_ in parts.values()):
+        ranking = memo_in_process("ranking", COLLABS, _ranking)
     html = {}
     for key, (pk, part, *back) in parts.items():
         if pk not in rows:
@@ -49,7 +53,7 @@ def collab(request, keys) -> dict[str, str]:
         elif part == "voted":
             html[key] = CHIP if pk in mine else ""
         elif part == "rank":
-            html[key] = str(places[votes])
+            html[key] = str(_place(ranking, votes))
         elif part == "button":
             button = _button(pk, slug, votes, pk in mine, back[0] if back else "")
             html[key] = button.replace(TOKEN, token(request))
@@ -61,12 +65,29 @@ def _counts(pks: list[int]) -> dict[int, tuple[str, int]]:
     return {pk: (slug, votes) for pk, slug, votes in rows}
 
 
-def _places(counts: list[int]) -> dict[int, int]:
-    """The place of a collab with each of these counts of votes among the published ones
-    ("1, 2, 2, 4": ties share it), in one query."""
-    ahead = Collab.objects.published().filter(vote_count__gt=min(counts))
-    found = ahead.aggregate(**{f"n{n}": Count("pk", filter=Q(vote_count__gt=n)) for n in counts})
-    return {n: found[f"n{n}"] + 1 for n in counts}
+def _ranking() -> tuple[list[int], list[int], int]:
+    """The published collabs' counts of votes, highest first (negated, for bisect), how
+    many collabs are ahead of each, and how many there are: one grouped query."""
+    groups = (
+        Collab.objects.published()
+        .order_by("-vote_count")
+        .values_list("vote_count")
+        .annotate(n=Count("pk"))
+    )
+    counts, ahead, total = [], [], 0
+    for votes, n in groups:
+        counts.append(-votes)
+        ahead.append(total)
+        total += n
+    return counts, ahead, total
+
+
+def _place(ranking, votes: int) -> int:
+    """The place in /top/ of all time of a collab with this many votes ("1, 2, 2, 4":
+    ties share it)."""
+    counts, ahead, total = ranking
+    at = bisect_left(counts, -votes)
+    return (ahead[at] if at < len(counts) else total) + 1
 
 
 @kept_in_process(maxsize=4096)

@@ -78,7 +78,7 @@ def actions(request, keys) -> dict[str, str]:
 def _liked(me: int, pks: list[int]) -> set[int]:
     return memo_in_process(
         f"liked:{me}:{digest(pks)}",
-        ("t:comments_commentlike",),
+        (caching.part(CommentLike, me),),  # their own likes: others' leave it kept
         lambda: set(
             CommentLike.objects.filter(user_id=me, comment_id__in=pks).values_list(
                 "comment_id", flat=True

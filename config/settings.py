@@ -277,8 +277,13 @@ CACHING_COUNTERS = {
     "comments.Comment": ["like_count"],
     "accounts.User": ["last_login"],
 }
-# Tables split by a column: a comment also bumps its thread's own version.
-CACHING_PARTS = {"comments.Comment": "thread_id"}
+# Tables split by a column: a comment also bumps its thread's own version, a vote or a
+# like its member's (a GET reads the viewer's own with the versions: "user_id").
+CACHING_PARTS = {
+    "comments.Comment": "thread_id",
+    "collabs.Vote": "user_id",
+    "comments.CommentLike": "user_id",
+}
 # {% hole "kind" key %}: the function that fills each kind for a response's viewer.
 CACHING_HOLES = {
     "account": "accounts.holes.account",

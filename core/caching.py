@@ -6,8 +6,9 @@
    management command, a task or raw SQL moves it; no code has to remember to. Two
    refinements, both in settings: `CACHING_COUNTERS` lists the columns that change with
    every vote or comment (counts, scores): updating only those bumps `<table>#counters`
-   instead; `CACHING_PARTS` splits a table by a column (comments by thread), so a write
-   also bumps `<table>/<value>`. A GET reads them once, in one query (`one_reading`).
+   instead; `CACHING_PARTS` splits a table by a column (comments by thread, votes and
+   likes by member), so a write also bumps `<table>/<value>`. A GET reads them once, in
+   one query, the viewer's own parts with them (`one_reading`).
 
 2. **Pages.** `@cached_page(reads=[...])` keeps a view's page per URL, the same for
    everyone. It renders as a visitor (`request.user` is AnonymousUser while it does), so
@@ -53,6 +54,7 @@ from functools import lru_cache, partial, wraps
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache, caches
 from django.db import connection
@@ -175,6 +177,8 @@ def _known(parts: Iterable[str]) -> dict[str, int]:
     answered (one_reading) they are read once and kept for the rest of it: its pages and
     memo values are those of the data as it was when it began."""
     known = getattr(_local, "versions", None)
+    if known is None:
+        parts = {*parts, *getattr(_local, "own_parts", ())}
     parts = sorted(n for n in parts if known is None or n not in known)
     if known is None or parts:
         with connection.cursor() as cursor:
@@ -191,13 +195,25 @@ def _known(parts: Iterable[str]) -> dict[str, int]:
 
 
 @contextmanager
-def one_reading():
-    """Versions read once for everything inside (a GET request: HoleMiddleware)."""
-    _local.reading, _local.versions = True, None
+def one_reading(own_parts: Iterable[str] = ()):
+    """Versions read once for everything inside (a GET request: HoleMiddleware), with
+    these parts (the viewer's own) in the same query."""
+    _local.reading, _local.versions, _local.own_parts = True, None, tuple(own_parts)
     try:
         yield
     finally:
-        _local.reading, _local.versions = False, None
+        _local.reading, _local.versions, _local.own_parts = False, None, ()
+
+
+def own_parts(request) -> list[str]:
+    """The viewer's own parts of the tables split by member (CACHING_PARTS "user_id":
+    their votes, their likes), named from the session without reading the user."""
+    session = getattr(request, "session", None)
+    member = session.get(SESSION_KEY) if session is not None else None
+    if not (isinstance(member, str) and member.isascii() and member.isdigit()):
+        return []
+    by_member = _settings_by_table("CACHING_PARTS").items()
+    return [f"{PART}{table}/{member}" for table, column in by_member if column == "user_id"]
 
 
 # What a render read: recorded from the SQL it ran ----------------------------------------
@@ -600,7 +616,7 @@ class HoleMiddleware:
     def __call__(self, request):
         request.holes_filled_here = True  # see fill_missed
         if request.method in SAFE_METHODS:
-            with one_reading():
+            with one_reading(own_parts(request)):
                 return self._answer(request)
         return self._answer(request)
 

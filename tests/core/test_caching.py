@@ -525,6 +525,31 @@ def test_the_visitors_copy_follows_likes_votes_and_the_pages_own_time(
     assert hit == again == 1 < later
 
 
+def _reads_votes(client, url) -> tuple[str, bool]:
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    return page, any('"collabs_vote"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_members_own_votes_are_read_again_after_their_vote_not_after_others(client, apt, member):
+    """Votes are split by member (CACHING_PARTS): another member's vote leaves this one's
+    kept in the process, their own is shown at once; their part is read with the
+    versions, so a cached page still costs one query."""
+    client.force_login(member)
+    url = apt.get_absolute_url()
+    fetch(client, url)
+    fetch(client, url)
+    assert fetch(client, url)[1] == 1
+    collab_services.vote_toggle(user=MemberFactory(), collab=apt)
+    page, read = _reads_votes(client, url)
+    assert "<strong>1</strong> vote" in page and 'aria-pressed="true"' not in page
+    assert not read
+    collab_services.vote_toggle(user=member, collab=apt)
+    page, read = _reads_votes(client, url)
+    assert "<strong>2</strong> votes" in page and 'aria-pressed="true"' in page
+    assert read
+
+
 def test_holes_are_filled_in_every_html_response(client, apt):
     page = fetch(client, apt.get_absolute_url())[0]
     assert caching._mark() not in page
