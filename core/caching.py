@@ -327,8 +327,8 @@ def memo(name: str, produce: Callable, *, seconds: int | None = None):
     it depends on what `produce()` read, whether it ran or came from the cache.
     `seconds` bounds how long it is kept (a value showing "5 minutes ago")."""
     key = f"memo:{hashlib.sha256(name.encode()).hexdigest()}"
-    entry = _kept(key)
-    if entry is not None and _fresh(entry[1]):
+    entry = _kept(key, lambda entry: _fresh(entry[1]))
+    if entry is not None:
         for recorder in _recorders():
             recorder.add(entry[1])
         return entry[0]
@@ -338,17 +338,19 @@ def memo(name: str, produce: Callable, *, seconds: int | None = None):
     return value
 
 
-def _kept(key: str):
-    """A page's or a memo's entry: this process's copy, else the shared cache's (copied
-    here for the time it has left). Either is checked against the versions."""
+def _kept(key: str, fresh: Callable[[tuple], bool]):
+    """A page's or a memo's entry if `fresh(entry)` (its versions stand): this process's
+    copy, else the shared cache's, which another process may have made anew (copied here
+    for the time it has left)."""
     local = caches["local"]
     entry = local.get(key)
-    if entry is None:
-        entry = cache.get(key)
-        left = entry[-1] - time.time() if entry is not None else 0
-        if left <= 0:
-            return None
-        local.set(key, entry, left)
+    if entry is not None and fresh(entry):
+        return entry
+    entry = cache.get(key)
+    left = entry[-1] - time.time() if entry is not None else 0
+    if left <= 0 or not fresh(entry):
+        return None
+    local.set(key, entry, left)
     return entry
 
 
@@ -439,9 +441,9 @@ def cached_page(view=None, *, reads: Iterable[str] = ()):
             return view(request, *args, **kwargs)
         query = _kept_params(request, kept)
         key = _key(request, query)
-        entry = _kept(key)
         # The entry's versions are read before the viewer is known: one query for both.
-        fresh = entry is not None and _fresh(entry[0])
+        entry = _kept(key, lambda entry: _fresh(entry[0]))
+        fresh = entry is not None
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         request.GET, request.META["QUERY_STRING"] = query, query.urlencode()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -427,8 +428,9 @@ def test_the_header_follows_time_where_no_write_marks_it(client, member, editor)
 
 def test_a_pages_copy_in_the_process_keeps_no_longer_than_the_shared_one(settings):
     """A page copied from the shared cache into the process keeps only for the time it
-    had left: PAGE_CACHE_SECONDS bounds how long any copy is served. (With Redis the two
-    are apart; without it they are one, so apart here.)"""
+    had left: PAGE_CACHE_SECONDS bounds how long any copy is served. A stale copy here
+    gives way to a fresh shared one (another process made it anew) instead of a render.
+    (With Redis the two are apart; without it they are one, so apart here.)"""
     from django.core.cache import caches
 
     settings.CACHES = {**settings.CACHES, "local": {**settings.CACHES["local"]}}
@@ -436,13 +438,17 @@ def test_a_pages_copy_in_the_process_keeps_no_longer_than_the_shared_one(setting
     caches._settings = caches.settings = settings.CACHES
     try:
         caching._keep("k", ("entry",), 60)
-        assert caching._kept("k")[0] == "entry"
+        assert caching._kept("k", bool)[0] == "entry"
         caches["local"].clear()
-        assert caching._kept("k")[0] == "entry"  # from the shared cache, copied here
+        assert caching._kept("k", bool)[0] == "entry"  # from the shared cache, copied here
         assert caches["local"].get("k")[0] == "entry"
         caches["local"].clear()
         cache.set("k", ("entry", 0.0), 60)  # its time is up, as far as copies go
-        assert caching._kept("k") is None and caches["local"].get("k") is None
+        assert caching._kept("k", bool) is None and caches["local"].get("k") is None
+        caching._keep("k", ("old",), 60)
+        cache.set("k", ("new", time.time() + 60), 60)
+        assert caching._kept("k", lambda entry: entry[0] == "new")[0] == "new"
+        assert caches["local"].get("k")[0] == "new"
     finally:
         caches["local"].clear()
 
