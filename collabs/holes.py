@@ -12,7 +12,7 @@ from django.template.loader import get_template
 from collabs.models import Collab, Vote
 from core import caching
 from core.caching import kept_in_process, memo_in_process, rows_in_process
-from core.holes import TOKEN, count, digest, keyed, token
+from core.holes import TOKEN, count, keyed, token
 
 CHIP = '<span class="chip chip-voted">You voted</span>'
 # What the catalogue's holes read: the collabs, their counters included.
@@ -28,15 +28,13 @@ def collab(request, keys) -> dict[str, str]:
     rows = rows_in_process("collabs", COLLABS, pks, _counts)
     mine = set()
     if request.user.is_authenticated and any(p[1] in ("voted", "button") for p in parts.values()):
+        # All their votes, kept until they vote (their part): one entry a member, for
+        # every page they read.
         me = request.user.pk
         mine = memo_in_process(
-            f"voted:{me}:{digest(pks)}",
-            (caching.part(Vote, me),),  # their own votes: other members' leave it kept
-            lambda: set(
-                Vote.objects.filter(user_id=me, collab_id__in=pks).values_list(
-                    "collab_id", flat=True
-                )
-            ),
+            f"voted:{me}",
+            (caching.part(Vote, me),),
+            lambda: set(Vote.objects.filter(user_id=me).values_list("collab_id", flat=True)),
         )
     ranking = None
     if any(part == "rank" for _, part, *_ in parts.values()):

@@ -58,7 +58,7 @@ def actions(request, keys) -> dict[str, str]:
     html, csrf = {}, token(request)
     for thread_pk, pks in threads.items():
         rows = _thread_rows(thread_pk, sorted(pks))
-        liked = _liked(me, sorted(pks)) if member else set()
+        liked = _liked(me) if member else set()
         for pk, state, author_id, created_at, like_count, public_from, locked in rows:
             public = public_from is not None and public_from <= now
             mine = editable = deletable = False
@@ -75,15 +75,12 @@ def actions(request, keys) -> dict[str, str]:
     return html
 
 
-def _liked(me: int, pks: list[int]) -> set[int]:
+def _liked(me: int) -> set[int]:
+    """All their likes, kept until they like or unlike (their part): one entry a member."""
     return memo_in_process(
-        f"liked:{me}:{digest(pks)}",
-        (caching.part(CommentLike, me),),  # their own likes: others' leave it kept
-        lambda: set(
-            CommentLike.objects.filter(user_id=me, comment_id__in=pks).values_list(
-                "comment_id", flat=True
-            )
-        ),
+        f"liked:{me}",
+        (caching.part(CommentLike, me),),
+        lambda: set(CommentLike.objects.filter(user_id=me).values_list("comment_id", flat=True)),
     )
 
 
