@@ -212,8 +212,13 @@ def own_parts(request) -> list[str]:
     member = session.get(SESSION_KEY) if session is not None else None
     if not (isinstance(member, str) and member.isascii() and member.isdigit()):
         return []
-    by_member = _settings_by_table("CACHING_PARTS").items()
-    return [f"{PART}{table}/{member}" for table, column in by_member if column == "user_id"]
+    return [f"{PART}{table}/{member}" for table in _split_by_member()]
+
+
+@once
+def _split_by_member() -> list[str]:
+    parts = _settings_by_table("CACHING_PARTS").items()
+    return [table for table, column in parts if column == "user_id"]
 
 
 # What a render read: recorded from the SQL it ran ----------------------------------------
@@ -346,12 +351,21 @@ def _kept(key: str, fresh: Callable[[tuple], bool]):
     entry = local.get(key)
     if entry is not None and fresh(entry):
         return entry
+    if not _apart():
+        return None
     entry = cache.get(key)
     left = entry[-1] - time.time() if entry is not None else 0
     if left <= 0 or not fresh(entry):
         return None
     local.set(key, entry, left)
     return entry
+
+
+def _apart() -> bool:
+    """Whether this process's copies are kept apart from the shared cache (with Redis;
+    without it the two aliases are one memory cache, and a second look finds the same)."""
+    local, shared = settings.CACHES["local"], settings.CACHES["default"]
+    return (local["BACKEND"], local.get("LOCATION")) != (shared["BACKEND"], shared.get("LOCATION"))
 
 
 def _keep(key: str, entry: tuple, seconds: int) -> None:
